@@ -1,0 +1,83 @@
+"""Settings every notebook applies first, so stored outputs are the same on every machine.
+
+``setup()`` is the first code cell of each notebook; ``versions()`` is the last.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import platform
+import warnings
+
+import numpy as np
+import pandas as pd
+
+#: Seed of the generator ``setup()`` returns; change it in a notebook to see what is chance.
+SEED = 20050401
+
+#: Packages whose versions the last cell of every notebook records.
+RECORDED_PACKAGES = (
+    "crmlab", "numpy", "pandas", "scipy", "statsmodels", "lifetimes", "matplotlib",
+    "seminr", "pingouin", "semopy",
+)
+
+
+def setup(seed: int = SEED) -> np.random.Generator:
+    """Inline PNG figures of a fixed size, rounded pandas/numpy display, quiet known warnings.
+
+    Returns a seeded ``numpy.random.default_rng`` for any simulation the notebook does.
+    """
+    import matplotlib as mpl
+
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:  # pragma: no cover - IPython is a dev dependency
+        shell = None
+    if shell is not None:
+        shell.run_line_magic("matplotlib", "inline")
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+        set_matplotlib_formats("png")
+    mpl.rcParams.update(
+        {
+            "figure.figsize": (8.0, 4.5),
+            "figure.dpi": 100,
+            "savefig.dpi": 100,
+            "font.size": 10,
+            "axes.titlesize": 11,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "svg.hashsalt": "crmlab",
+        }
+    )
+    pd.set_option("display.precision", 3)
+    pd.set_option("display.width", 110)
+    pd.set_option("display.max_columns", 20)
+    pd.set_option("display.max_rows", 30)
+    np.set_printoptions(precision=4, suppress=True, linewidth=110)
+    quiet_known_warnings()
+    return np.random.default_rng(seed)
+
+
+def quiet_known_warnings() -> None:
+    """Silence third-party warnings that say nothing about the user's analysis."""
+    for module in ("lifetimes", "autograd", "semopy", "pingouin", "seminr", "statsmodels", "pandas"):
+        warnings.filterwarnings("ignore", category=FutureWarning, module=module)
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=module)
+    warnings.filterwarnings("ignore", message=".*chained_assignment.*")
+    warnings.filterwarnings("ignore", message=".*pkg_resources.*")
+
+
+def versions() -> pd.DataFrame:
+    """Python and package versions this notebook's outputs were made with (its last cell)."""
+    rows = [("python", platform.python_version())]
+    for name in RECORDED_PACKAGES:
+        try:
+            rows.append((name, importlib.metadata.version(name)))
+        except importlib.metadata.PackageNotFoundError:
+            rows.append((name, "not installed"))
+    return pd.DataFrame(rows, columns=["package", "version"]).set_index("package")
