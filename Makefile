@@ -10,7 +10,7 @@ export OPENBLAS_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 export SOURCE_DATE_EPOCH := 0
 
-.PHONY: run test lab refresh bench clean
+.PHONY: run test lab refresh bench clean browser
 
 $(STAMP): pyproject.toml requirements/lock.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,9 +22,19 @@ $(STAMP): pyproject.toml requirements/lock.txt
 run: $(STAMP)
 	$(PY) -m crmlab.cli build --output _build/site
 
-## test: unit tests and nbval (strict) over every notebook
-test: $(STAMP)
+## test: unit tests, nbval (strict) over every notebook, and the course site in a real browser
+test: $(STAMP) browser
 	$(PY) -m pytest
+
+# Chromium and its driver for the browser test of the site: Debian's packages when we may install them;
+# elsewhere the test is skipped and says how to enable it.
+browser:
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing chromium and chromium-driver (Debian) for the browser test"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+	    || echo "could not install chromium: the browser test will be skipped"; \
+	else echo "chromium not found: the browser test will be skipped (apt-get install chromium chromium-driver)"; fi
 
 ## lab: JupyterLab on notebooks/
 lab: $(STAMP)

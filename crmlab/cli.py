@@ -1,8 +1,16 @@
-"""The ``crmlab`` command."""
+"""The ``crmlab`` command: build the course, run a notebook on your own data, CLV on your own file.
+
+    crmlab build [--edition student|instructor] [--output DIR] [--no-execute]
+    crmlab refresh [NOTEBOOK ...]
+    crmlab start DIR
+    crmlab run 03 -p transactions my_log.csv -p customer_col client [--output OUT.ipynb]
+    crmlab clv FILE --customer-col C --date-col D [--amount-col A] --calibration-end DATE [--output DIR]
+"""
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from pathlib import Path
 
@@ -11,22 +19,87 @@ from crmlab.errors import CrmlabError
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="crmlab", description="CRM analytics course and tools")
+    parser = argparse.ArgumentParser(prog="crmlab", description="CRM analytics: the course and its tools")
     sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("build", help="execute the notebooks and build the course site")
+    p.add_argument("--output", type=Path, default=Path("_build/site"), help="site folder (default: _build/site)")
+    p.add_argument("--edition", choices=["instructor", "student"], default="instructor",
+                   help="student: solutions removed; instructor (default): solutions kept")
+    p.add_argument("--no-execute", action="store_true", help="render the stored outputs instead of executing")
 
     p = sub.add_parser("refresh", help="re-execute notebooks in place (deterministic outputs for nbval)")
     p.add_argument("notebooks", nargs="*", type=Path, help="default: every course notebook")
 
+    p = sub.add_parser("start", help="copy the notebooks and data templates into a working folder")
+    p.add_argument("directory", type=Path)
+
+    p = sub.add_parser("run", help="execute a copy of a notebook with parameters (papermill)")
+    p.add_argument("notebook", help="number (e.g. 03) or path of the notebook")
+    p.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                   help="set a parameter of the notebook's 'parameters' cell")
+    p.add_argument("--output", type=Path, help="executed notebook (default: NN_name-run.ipynb here)")
+
+    p = sub.add_parser("clv", help="customer lifetime value from your own transaction file")
+    p.add_argument("file", type=Path, help="CSV or Parquet transaction log")
+    p.add_argument("--customer-col", required=True)
+    p.add_argument("--date-col", required=True)
+    p.add_argument("--amount-col", help="spend per transaction (needed for CLV in money)")
+    p.add_argument("--date-format", help="e.g. %%d/%%m/%%Y; default: inferred")
+    p.add_argument("--calibration-end", required=True, help="last date used to fit the model (YYYY-MM-DD)")
+    p.add_argument("--observation-end", help="end of the data (default: the last transaction)")
+    p.add_argument("--freq", default="W", choices=["D", "W", "M"], help="time unit of the model (default W)")
+    p.add_argument("--horizon", type=float, default=52, help="CLV/forecast horizon in time units (default 52)")
+    p.add_argument("--discount-rate", type=float, default=0.01, help="discount rate per time unit (default 0.01)")
+    p.add_argument("--output", type=Path, default=Path("crmlab-clv"), help="output folder (default crmlab-clv)")
+
     args = parser.parse_args(argv)
     try:
-        if args.command == "refresh":
+        if args.command == "build":
+            from crmlab import site
+
+            index = site.build(args.output, edition=args.edition, execute=not args.no_execute)
+            print(f"course site ({args.edition} edition): {index.resolve()}")
+        elif args.command == "refresh":
             for path in args.notebooks or course.notebooks():
                 print(f"executing {path}", flush=True)
                 course.execute(Path(path))
+        elif args.command == "start":
+            start(args.directory)
+        elif args.command == "run":
+            out = course.run_with_parameters(args.notebook, dict(args.parameter), args.output)
+            print(f"executed notebook: {out}")
+        elif args.command == "clv":
+            from crmlab.clv.report import clv_report
+
+            written = clv_report(
+                args.file, customer_col=args.customer_col, date_col=args.date_col, amount_col=args.amount_col,
+                date_format=args.date_format, calibration_end=args.calibration_end,
+                observation_end=args.observation_end, freq=args.freq, horizon=args.horizon,
+                discount_rate=args.discount_rate, output=args.output,
+            )
+            for path in written:
+                print(f"wrote {path}")
     except CrmlabError as exc:
         print(f"crmlab: error: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def start(directory: Path) -> None:
+    """Copy the notebooks, the course map and the data templates into ``directory`` for a student."""
+    directory = Path(directory)
+    if directory.exists() and any(directory.iterdir()):
+        raise CrmlabError(f"{directory} exists and is not empty; choose a new folder so nothing is overwritten")
+    (directory / "notebooks").mkdir(parents=True, exist_ok=True)
+    for path in course.notebooks():
+        shutil.copy2(path, directory / "notebooks" / path.name)
+    shutil.copy2(course.NOTEBOOK_DIR / "course.yaml", directory / "notebooks" / "course.yaml")
+    (directory / "templates").mkdir()
+    for template in sorted((course.ROOT / "datasets").glob("*template*")):
+        shutil.copy2(template, directory / "templates" / template.name)
+    print(f"copied {len(course.notebooks())} notebooks and the data templates to {directory.resolve()}")
+    print(f"next: cd {directory} && jupyter lab notebooks/")
 
 
 if __name__ == "__main__":
