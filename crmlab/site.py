@@ -228,7 +228,7 @@ def index_page(cmap: pd.DataFrame, header: str, edition: Edition) -> str:
     rows = []
     for number, row in cmap.iterrows():
         href = Path(row["notebook"]).with_suffix(".html").name
-        objectives = "".join(f"<li>{mathml_inline(html.escape(o))}</li>" for o in row["objectives"])
+        objectives = "".join(f"<li>{inline_markdown(o)}</li>" for o in row["objectives"])
         rows.append(
             {
                 "#": number,
@@ -255,8 +255,8 @@ def index_page(cmap: pd.DataFrame, header: str, edition: Edition) -> str:
 <h1>{html.escape(SITE_TITLE)}</h1>
 <p>A course in customer relationship management analytics: customer value, the value chain, customer
 lifetime value with "buy till you die" models, satisfaction surveys and CRM adoption by firm size.
-Every page is a notebook executed on the bundled data ({edition} edition). About {total // 60} h
-{total % 60} min in all.</p>
+Every page is a notebook executed on the bundled data ({edition} edition), about
+{total / 60:.0f} hours of study in all.</p>
 <h2 id="course-map">Course map</h2>
 {_table(pd.DataFrame(rows))}
 <h2 id="run">Run it yourself</h2>
@@ -270,10 +270,14 @@ make lab    # open the notebooks in JupyterLab</pre>
     return _page(SITE_TITLE, header, content)
 
 
-def mathml_inline(text: str) -> str:
+def inline_markdown(text: str) -> str:
+    """One line of markdown (code, emphasis, links, ``$math$``) as inline HTML."""
     from latex2mathml.converter import convert
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
-    return _INLINE_MATH.sub(lambda m: convert(html.unescape(m.group(1))), text)
+    rendered = markdown2html_mistune(text).strip()
+    rendered = re.sub(r"^<p>(.*)</p>$", r"\1", rendered, flags=re.S)
+    return _INLINE_MATH.sub(lambda m: convert(html.unescape(m.group(1))), rendered)
 
 
 def load_glossary(path: Path = GLOSSARY) -> pd.DataFrame:
