@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import platform
+import sys
 import warnings
 
 import numpy as np
@@ -40,6 +41,7 @@ def setup(seed: int = SEED) -> np.random.Generator:
         from matplotlib_inline.backend_inline import set_matplotlib_formats
 
         set_matplotlib_formats("png")
+        _check_figures_on_display(shell)
     mpl.rcParams.update(
         {
             "figure.figsize": (8.0, 4.5),
@@ -70,6 +72,48 @@ def quiet_known_warnings() -> None:
         warnings.filterwarnings("ignore", category=DeprecationWarning, module=module)
     warnings.filterwarnings("ignore", message=".*chained_assignment.*")
     warnings.filterwarnings("ignore", message=".*pkg_resources.*")
+
+
+#: Printed to a cell's stderr for each problem of a displayed figure (the notebook tests look for it).
+FIGURE_WARNING = "crmlab figure check"
+
+
+def figure_problems(fig: object) -> list[str]:
+    """What a figure lacks: every visible axes needs a title (or the figure a suptitle) and, unless
+    it is polar, labelled x and y axes. Colour bars and axes switched off (diagrams) are exempt."""
+    problems = []
+    suptitle = fig.get_suptitle() if hasattr(fig, "get_suptitle") else ""
+    for number, ax in enumerate(fig.axes, start=1):
+        if not ax.axison or ax.get_label() == "<colorbar>":
+            continue
+        if not (ax.get_title() or ax.get_title("left") or suptitle):
+            problems.append(f"axes {number}: no title")
+        if ax.name == "polar":
+            continue
+        if not ax.get_xlabel():
+            problems.append(f"axes {number} ({ax.get_title()!r}): no x-axis label")
+        if not ax.get_ylabel():
+            problems.append(f"axes {number} ({ax.get_title()!r}): no y-axis label")
+    return problems
+
+
+def _check_figures_on_display(shell: object) -> None:
+    """Warn, in the cell's output, when a displayed figure lacks a title or axis labels."""
+    from matplotlib.figure import Figure
+
+    formatter = shell.display_formatter.formatters["image/png"]
+    render = formatter.lookup_by_type(Figure)
+    if getattr(render, "_crmlab_checked", False):
+        return
+
+    def checked(fig: Figure) -> object:
+        for problem in figure_problems(fig):
+            print(f"{FIGURE_WARNING}: {problem}; give every figure a title, labelled axes and units",
+                  file=sys.stderr)
+        return render(fig)
+
+    checked._crmlab_checked = True  # type: ignore[attr-defined]
+    formatter.for_type(Figure, checked)
 
 
 def versions() -> pd.DataFrame:

@@ -29,3 +29,22 @@ def test_versions_records_python_and_core_packages():
     table = notebook.versions()
     assert {"python", "pandas", "lifetimes", "crmlab"} <= set(table.index)
     assert table.loc["lifetimes", "version"] == "0.11.3"
+
+
+def test_figure_problems_lists_missing_titles_and_labels():
+    import matplotlib.pyplot as plt
+
+    fig, (good, bad) = plt.subplots(1, 2)
+    good.set(title="Spend by week", xlabel="week", ylabel="spend (US$)")
+    bad.plot([1, 2])
+    assert notebook.figure_problems(fig) == ["axes 2: no title", "axes 2 (''): no x-axis label",
+                                             "axes 2 (''): no y-axis label"]
+    bad.set(xlabel="x", ylabel="y")
+    fig.suptitle("Overall title")
+    assert notebook.figure_problems(fig) == []
+    diagram = plt.figure()
+    diagram.add_subplot().set_axis_off()  # diagrams drawn on switched-off axes are exempt
+    radar = plt.figure().add_subplot(projection="polar")
+    radar.set_title("Profile")
+    assert notebook.figure_problems(diagram) == [] and notebook.figure_problems(radar.figure) == []
+    plt.close("all")
