@@ -48,6 +48,7 @@ def execute(
         kernel_name="python3",
         resources={"metadata": {"path": str(workdir or path.parent)}},
         record_timing=False,
+        coalesce_streams=True,  # stdout may arrive in one chunk or several: store it as one
     )
     client.execute()
     nb.metadata.pop("widgets", None)
