@@ -384,3 +384,285 @@ def _parse_dates(values: pd.Series, date_format: str | None) -> pd.Series:
 def _check(mask: pd.Series, column: str, problem: str, fix: str, data: pd.DataFrame) -> None:
     if mask.any():
         raise DataValidationError(problem, column=column, rows=offending_rows(mask), fix=fix, data=data)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Delivered value of an online vs an offline purchase (illustrative, author-constructed)
+
+@dataset(
+    name="delivered_value_example",
+    description=(
+        "Illustrative, author-constructed example: Kotler's customer delivered value of buying running shoes "
+        "online (with home delivery, returns and shared reviews) vs in a store. One row per offering and "
+        "item: side (value/cost), Kotler dimension, channel_part (online/offline part of the purchase), "
+        "amount in money-equivalent units, weight. The amounts are made up for teaching, not measured."
+    ),
+    source="datasets/delivered_value_example.csv (written by hand for crmlab)",
+    citation=(
+        "Kotler, P. & Keller, K. L. Marketing Management (customer delivered value); "
+        "Zeithaml, V. A. (1988). Journal of Marketing 52(3), 2-22."
+    ),
+    licence="BSD-3-Clause (crmlab)",
+    synthetic=True,
+)
+def load_delivered_value_example() -> pd.DataFrame:
+    """Online vs offline purchase as a tidy offerings x components table for :func:`crmlab.value.delivered_value`."""
+    from crmlab.value import delivered_value
+
+    path = DATA_DIR / "delivered_value_example.csv"
+    if not path.is_file():
+        raise DataFileError(f"{path} is missing; restore it from the crmlab repository")
+    out = pd.read_csv(path, dtype={c: "str" for c in ("offering", "side", "dimension", "item", "channel_part")})
+    require_columns(out, ["offering", "side", "dimension", "item", "channel_part", "amount", "weight"],
+                    what=path.name)
+    out = out.astype({"amount": "float64", "weight": "float64"})
+    delivered_value(out, weight_col="weight")  # raises if a row breaks Kotler's scheme
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# CRM adoption by firm size (notebook 05; analysis in crmlab.adoption)
+
+_ADOPTION_STATS_SOURCES = (
+    "Eurostat Statistics Explained 'E-business integration' (2018 and 2020 editions); OECD (2019) Measuring "
+    "the Digital Transformation; INE (Spain) ICT survey of firms under 10 employees, Q1 2021; Rigby, "
+    "Reichheld & Schefter (2002, HBR); industry and source-document claims flagged verified=False"
+)
+
+
+@dataset(
+    name="crm_adoption_statistics",
+    description=(
+        "Published figures on CRM (and ERP/website) adoption by geography, year and size class, one row per "
+        "figure with source, URL or citation, kind (official statistic / industry claim / source-document "
+        "claim), break_in_series (Eurostat's new CRM question from 2023) and verified (primary source text "
+        "seen). Figures with verified=False are of uncertain provenance and must be reported as such."
+    ),
+    source="datasets/crm_adoption_statistics.csv (typed in from the sources named on each row)",
+    citation=_ADOPTION_STATS_SOURCES,
+    licence="Figures from Eurostat, OECD and INE (reuse with attribution); compilation CC-BY-4.0",
+    synthetic=False,
+)
+def load_adoption_statistics(verified_only: bool = False) -> pd.DataFrame:
+    """The published-statistics table, validated (every row sourced); ``verified_only`` drops unverified rows."""
+    from crmlab.adoption import validate_statistics
+
+    out = validate_statistics(pd.read_csv(DATA_DIR / "crm_adoption_statistics.csv", keep_default_na=False,
+                                          na_values={"year": [""], "value": [""], "value_high": [""]}))
+    if verified_only:
+        out = out[out["verified"]].reset_index(drop=True)
+    return out
+
+
+_FIRM_SURVEY_INT = ("barrier_cost", "barrier_consulting", "barrier_skills", "barrier_long_implementation",
+                    "sf_vision", "sf_assessment", "sf_touchpoints", "sf_outside_in", "sf_change_management",
+                    "cond_top_management", "cond_team", "cond_training", "cond_software", "met_expectations")
+
+
+@dataset(
+    name="firm_survey",
+    description=(
+        "SYNTHETIC survey of 1,500 firms (800 small, 450 medium, 250 large): employees, Eurostat size class, "
+        "CRM tier segment, sector, goods/services, regions served, CRM status and tier used, four multi-select "
+        "barriers (adopters and considerers), nine success-factor scores 1-5 and 'met expectations' "
+        "(adopters), design weight. Adoption by size class calibrated to assumed levels consistent with "
+        "Eurostat's EU-27 2019 level (33%); barrier shares equal the source documents' 37/24/8/5%."
+    ),
+    source="datasets/make_firm_survey.py (seeded generator; every assumption in its docstring)",
+    citation="crmlab synthetic data; calibration figures from datasets/crm_adoption_statistics.csv",
+    licence="CC0-1.0 (synthetic)",
+    synthetic=True,
+)
+def load_firm_survey() -> pd.DataFrame:
+    """The synthetic firm survey; answers not asked are ``<NA>`` (nullable Int64)."""
+    out = pd.read_csv(DATA_DIR / "crm_firm_survey.csv", dtype={"crm_tier_used": str})
+    return out.astype({c: "Int64" for c in _FIRM_SURVEY_INT} | {"employees": "int64", "adopted": "int64",
+                                                                "regions_served": "int64", "weight": "float64"})
+
+
+_READINESS_CITATION = (
+    "Gartner's Eight Building Blocks of CRM; QCi Customer Management Assessment Tool "
+    "(intention and reality scores); success factors from the course's source documents"
+)
+
+
+@dataset(
+    name="readiness_instrument",
+    description=(
+        "CRM readiness instrument: 17 practices, each under one of Gartner's eight building blocks and, where "
+        "it applies, one of the source documents' success factors or conditions. Score each practice 0-5 "
+        "twice: intention and reality (blank form: datasets/crm_readiness_template.csv)."
+    ),
+    source="datasets/crm_readiness_instrument.csv (written for crmlab)",
+    citation=_READINESS_CITATION,
+    licence="CC-BY-4.0",
+    synthetic=False,
+)
+def load_readiness_instrument() -> pd.DataFrame:
+    """The practices of the readiness instrument (``practice_id``, ``building_block``, ``source_factor``, ``practice``)."""
+    from crmlab.adoption import validate_instrument
+
+    return validate_instrument(pd.read_csv(DATA_DIR / "crm_readiness_instrument.csv"))
+
+
+@dataset(
+    name="readiness_cases",
+    description=(
+        "Intention and reality scores (0-5) of three illustrative case firms - a large retailer, a mid-size "
+        "distributor and a small design studio - on every practice of the readiness instrument. "
+        "profiles=True returns the firms' profiles (employees, regions served, sector) instead."
+    ),
+    source="datasets/crm_readiness_cases.csv and crm_readiness_case_firms.csv (constructed teaching cases)",
+    citation=_READINESS_CITATION,
+    licence="CC0-1.0 (illustrative)",
+    synthetic=True,
+)
+def load_readiness_cases(profiles: bool = False) -> pd.DataFrame:
+    """Case-firm scores in long form (``firm``, ``practice_id``, ``intention``, ``reality``), or their profiles."""
+    if profiles:
+        return pd.read_csv(DATA_DIR / "crm_readiness_case_firms.csv").astype({"employees": "int64",
+                                                                               "regions_served": "int64"})
+    from crmlab.adoption import validate_scorecard
+
+    return validate_scorecard(pd.read_csv(DATA_DIR / "crm_readiness_cases.csv"), load_readiness_instrument())
+
+
+# ---------------------------------------------------------------------------------------------------
+# Porter's value chain, the CRM framing and the e-commerce case firm (datasets/*.yaml)
+
+from typing import TYPE_CHECKING  # noqa: E402  (for the ValueChain annotations of this section only)
+
+if TYPE_CHECKING:
+    from crmlab.valuechain import ValueChain
+
+_PORTER_CITATION = (
+    "Porter, M. E. (1985). Competitive Advantage: Creating and Sustaining Superior Performance. "
+    "New York: Free Press, chapter 2."
+)
+_SOURCE_PAPERS = (
+    "the course's Chinese-language source papers on customer value and CRM in e-commerce "
+    "(CRM as philosophy, management mechanism and technology; internal and external customers; "
+    "touchpoints; as-is vs to-be business model; outside-in process re-engineering)"
+)
+
+
+def _read_yaml(name: str) -> dict[str, object]:
+    import yaml
+
+    path = DATA_DIR / name
+    if not path.is_file():
+        raise DataFileError(f"{name} is missing from {DATA_DIR}; set CRMLAB_DATA_DIR or reinstall crmlab")
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@dataset(
+    name="porter_value_chain",
+    description="Porter's nine value activities (five primary, four support) with their definitions.",
+    source="datasets/porter_value_chain.yaml (written for crmlab from Porter 1985, ch. 2)",
+    citation=_PORTER_CITATION,
+    licence="BSD-3-Clause (crmlab); definitions paraphrased from Porter (1985)",
+    synthetic=False,
+)
+def load_porter_value_chain() -> pd.DataFrame:
+    """The nine activities in Porter's order: ``label``, ``kind`` (primary/support), ``definition``, ``citation``."""
+    spec = _read_yaml("porter_value_chain.yaml")
+    out = pd.DataFrame(spec["activities"]).set_index("key")[["label", "kind", "definition"]]
+    out.index.name = "activity"
+    out["citation"] = " ".join(str(spec["citation"]).split())
+    return out
+
+
+@dataset(
+    name="crm_framing",
+    description=(
+        "CRM at three levels (philosophy, management mechanism, technology) and its internal (staff) and "
+        "external customers, each linked to the value activities it concerns."
+    ),
+    source="datasets/porter_value_chain.yaml, section crm_framing (summarised for crmlab)",
+    citation=f"Summary of {_SOURCE_PAPERS}; activities as in {_PORTER_CITATION}",
+    licence="BSD-3-Clause (crmlab)",
+    synthetic=False,
+)
+def load_crm_framing() -> pd.DataFrame:
+    """``dimension`` (CRM level or customer), ``aspect``, ``meaning``, ``activities`` (comma-separated keys)."""
+    rows = _read_yaml("porter_value_chain.yaml")["crm_framing"]
+    out = pd.DataFrame(rows)
+    out["meaning"] = out["meaning"].map(lambda text: " ".join(text.split()))
+    out["activities"] = out["activities"].map(", ".join)
+    return out.set_index(["dimension", "aspect"])
+
+
+@dataset(
+    name="valuechain_case",
+    description=(
+        "An illustrative online home-goods retailer: revenue 200 (CNY million), margin 5%, the cost, variable "
+        "and value shares of its nine activities, ten customer touchpoints with importance and performance "
+        "(1-7), seven CRM initiatives with their cost changes and expected effects, nine linkages, and the "
+        "as-is and to-be practice of each activity."
+    ),
+    source="datasets/valuechain_case_ecommerce.yaml (constructed by hand for crmlab; every number an assumption)",
+    citation=f"Author-constructed example built from the account in {_SOURCE_PAPERS}; {_PORTER_CITATION}",
+    licence="BSD-3-Clause (crmlab)",
+    synthetic=True,
+)
+def load_valuechain_case() -> ValueChain:
+    """The e-commerce case firm as a validated :class:`crmlab.valuechain.ValueChain` (provenance in ``.attrs``)."""
+    from crmlab.valuechain import read_value_chain
+
+    return read_value_chain(DATA_DIR / "valuechain_case_ecommerce.yaml")
+
+
+@dataset(
+    name="valuechain_template",
+    description=(
+        "The blank value-chain template for students: every field of the specification with placeholder "
+        "values that validate, to copy and fill for a firm they know."
+    ),
+    source="datasets/valuechain_template.yaml (written for crmlab)",
+    citation=_PORTER_CITATION,
+    licence="BSD-3-Clause (crmlab)",
+    synthetic=True,
+)
+def load_valuechain_template() -> ValueChain:
+    """The template as shipped, as a :class:`crmlab.valuechain.ValueChain` (placeholders, no real firm)."""
+    from crmlab.valuechain import read_value_chain
+
+    return read_value_chain(DATA_DIR / "valuechain_template.yaml")
+
+
+# ---------------------------------------------------------------------------------------------------
+# SERVQUAL e-commerce survey (synthetic, datasets/make_servqual.py)
+
+SERVQUAL_ITEMS = [f"{side}{i:02d}" for side in "EP" for i in range(1, 23)]
+SERVQUAL_WEIGHTS = ["W_tangibles", "W_reliability", "W_responsiveness", "W_assurance", "W_empathy"]
+
+
+@dataset(
+    name="servqual_survey",
+    description=(
+        "SYNTHETIC SERVQUAL survey of 400 customers of a fictional online retailer: 22 expectation (E01-E22) "
+        "and 22 perception (P01-P22) items on a 1-7 scale in five dimensions, 100-point importance weights "
+        "per dimension, a 0-10 recommend item, segment (new/repeat) and channel (app/web)."
+    ),
+    source="datasets/servqual_ecommerce.csv, written by the seeded script datasets/make_servqual.py",
+    citation=(
+        "Instrument: Parasuraman, A., Zeithaml, V. A. & Berry, L. L. (1988). SERVQUAL: A multiple-item scale "
+        "for measuring consumer perceptions of service quality. Journal of Retailing 64(1), 12-40."
+    ),
+    licence="CC0 (generated data)",
+    synthetic=True,
+)
+def load_servqual_survey() -> pd.DataFrame:
+    """The synthetic SERVQUAL survey: ids and segments as categoricals, answers and weights as ``int64``."""
+    path = DATA_DIR / "servqual_ecommerce.csv"
+    if not path.is_file():
+        raise DataFileError(f"{path} is missing; regenerate it with `python datasets/make_servqual.py`")
+    raw = pd.read_csv(path, dtype={"respondent_id": str})
+    require_columns(raw, ["respondent_id", "segment", "channel", *SERVQUAL_ITEMS, *SERVQUAL_WEIGHTS, "recommend"],
+                    what=path.name)
+    out = raw.set_index("respondent_id")
+    out["segment"] = pd.Categorical(out["segment"], categories=["new", "repeat"])
+    out["channel"] = pd.Categorical(out["channel"], categories=["app", "web"])
+    ints = [*SERVQUAL_ITEMS, *SERVQUAL_WEIGHTS, "recommend"]
+    out[ints] = out[ints].astype("int64")
+    return out

@@ -1,0 +1,246 @@
+"""Drivers of satisfaction and loyalty, and importance-performance analysis (IPA).
+
+* :func:`driver_regression` — OLS with heteroskedasticity-robust (HC3) standard errors (statsmodels
+  formula API; MacKinnon & White 1985) and standardised coefficients.
+* :func:`relative_weights` — Johnson's (2000) relative weights: regress y on the orthogonal
+  approximation Z = X (X'X)^(-1/2) of the drivers; eps_j = sum_k lambda_jk^2 beta_k^2 sums to R^2.
+* :func:`shapley_r2` — Shapley value (LMG) decomposition of R^2 (Lindeman, Merenda & Gold 1980;
+  Grömping 2007): the average gain in R^2 from adding a driver over all orders of entry.
+* :func:`ordinal_logit` — proportional-odds model of an ordered answer (statsmodels ``OrderedModel``;
+  McCullagh 1980): P(y <= k | x) = F(tau_k - x'beta).
+* :func:`importance_performance` and :func:`plot_ipa` — the IPA grid of Martilla & James (1977) with
+  derived importance (Ringle & Sarstedt 2016 for PLS total effects).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from crmlab.errors import DataValidationError, ParameterError, offending_rows, require_columns
+
+
+def _complete(data: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    require_columns(data, list(columns), what="the survey data")
+    sub = data[list(columns)].apply(pd.to_numeric, errors="coerce")
+    bad = sub.isna().any(axis=1)
+    if bad.any():
+        col = str(sub.columns[sub.isna().any()][0])
+        raise DataValidationError("missing or non-numeric values", column=col, rows=list(sub.index[bad]),
+                                  data=data[list(columns)],
+                                  fix="clean with crmlab.survey.clean_responses(..., missing=...) first")
+    if len(sub) <= len(columns):
+        raise DataValidationError(f"{len(sub)} rows for {len(columns) - 1} drivers: too few to estimate",
+                                  fix="use fewer drivers or more respondents")
+    return sub
+
+
+def driver_regression(data: pd.DataFrame, outcome: str, drivers: Sequence[str], *, cov_type: str = "HC3",
+                      level: float = 0.95) -> pd.DataFrame:
+    """OLS of ``outcome`` on ``drivers`` with robust SEs: estimate, se, t, p, CI and standardised beta.
+
+    ``attrs`` holds ``r_squared``, ``adj_r_squared`` and ``n``.
+    """
+    import statsmodels.formula.api as smf
+
+    sub = _complete(data, [outcome, *drivers])
+    safe = {c: f"x{i}" for i, c in enumerate(drivers)} | {outcome: "y"}
+    frame = sub.rename(columns=safe)
+    fit = smf.ols("y ~ " + " + ".join(safe[d] for d in drivers), data=frame).fit(cov_type=cov_type)
+    ci = fit.conf_int(alpha=1 - level)
+    names = ["Intercept", *drivers]
+    keys = ["Intercept", *(safe[d] for d in drivers)]
+    sd = sub.std(ddof=1)
+    out = pd.DataFrame({
+        "estimate": fit.params[keys].to_numpy(),
+        "se": fit.bse[keys].to_numpy(),
+        "t": fit.tvalues[keys].to_numpy(),
+        "p": fit.pvalues[keys].to_numpy(),
+        "ci_low": ci.loc[keys, 0].to_numpy(),
+        "ci_high": ci.loc[keys, 1].to_numpy(),
+    }, index=pd.Index(names, name="term"))
+    out["std_beta"] = [np.nan] + [fit.params[safe[d]] * sd[d] / sd[outcome] for d in drivers]
+    out.attrs.update(r_squared=float(fit.rsquared), adj_r_squared=float(fit.rsquared_adj), n=int(fit.nobs),
+                     cov_type=cov_type)
+    return out
+
+
+def _r2(corr: np.ndarray, subset: Sequence[int], y: int) -> float:
+    if not subset:
+        return 0.0
+    idx = list(subset)
+    rxy = corr[idx, y]
+    return float(rxy @ np.linalg.solve(corr[np.ix_(idx, idx)], rxy))
+
+
+def relative_weights(data: pd.DataFrame, outcome: str, drivers: Sequence[str]) -> pd.DataFrame:
+    """Johnson's (2000) relative weights: ``raw`` (sums to R^2) and ``share`` (sums to 1)."""
+    sub = _complete(data, [outcome, *drivers])
+    r = sub.corr().to_numpy()
+    rxx, rxy = r[1:, 1:], r[1:, 0]
+    vals, vecs = np.linalg.eigh(rxx)
+    if vals.min() <= 1e-10:
+        raise DataValidationError("the drivers are perfectly collinear", fix="drop a redundant driver")
+    lam = vecs @ np.diag(np.sqrt(vals)) @ vecs.T
+    beta = np.linalg.solve(lam, rxy)
+    raw = (lam**2) @ (beta**2)
+    return pd.DataFrame({"raw": raw, "share": raw / raw.sum()}, index=pd.Index(list(drivers), name="driver"))
+
+
+def shapley_r2(data: pd.DataFrame, outcome: str, drivers: Sequence[str]) -> pd.DataFrame:
+    """Shapley/LMG decomposition of R^2: ``raw`` (sums to R^2) and ``share``; up to 15 drivers."""
+    p = len(drivers)
+    if p > 15:
+        raise ParameterError(f"{p} drivers need 2^{p} regressions; use relative_weights() for more than 15")
+    sub = _complete(data, [*drivers, outcome])
+    r = sub.corr().to_numpy()
+    y = p
+    cache: dict[tuple[int, ...], float] = {}
+
+    def r2(s: tuple[int, ...]) -> float:
+        if s not in cache:
+            cache[s] = _r2(r, s, y)
+        return cache[s]
+
+    raw = np.zeros(p)
+    for j in range(p):
+        others = [i for i in range(p) if i != j]
+        for size in range(p):
+            w = math.factorial(size) * math.factorial(p - size - 1) / math.factorial(p)
+            for s in itertools.combinations(others, size):
+                raw[j] += w * (r2(tuple(sorted((*s, j)))) - r2(s))
+    return pd.DataFrame({"raw": raw, "share": raw / raw.sum()}, index=pd.Index(list(drivers), name="driver"))
+
+
+def ordinal_logit(data: pd.DataFrame, outcome: str, predictors: Sequence[str], *, distr: str = "logit",
+                  level: float = 0.95) -> pd.DataFrame:
+    """Proportional-odds (ordered logit/probit) model; ``outcome`` ordered categorical or integer codes.
+
+    Returns one row per slope (``kind="slope"``, with ``odds_ratio`` for the logit) and per cut point
+    (``kind="threshold"``: tau_k, the boundary between category k and the next, on the latent scale).
+    ``attrs`` holds ``categories``, ``n``, ``llf`` and ``converged``.
+    """
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    if distr not in ("logit", "probit"):
+        raise ParameterError(f"distr={distr!r} must be 'logit' or 'probit'")
+    require_columns(data, [outcome, *predictors], what="the survey data")
+    y = data[outcome]
+    if isinstance(y.dtype, pd.CategoricalDtype):
+        if not y.cat.ordered:
+            raise DataValidationError("the outcome is an unordered categorical", column=outcome,
+                                      fix="make it ordered: y.cat.as_ordered() or pd.Categorical(..., ordered=True)")
+        y = y.cat.remove_unused_categories()
+    else:
+        codes = pd.to_numeric(y, errors="coerce")
+        y = pd.Series(pd.Categorical(codes, categories=sorted(codes.dropna().unique()), ordered=True),
+                      index=data.index)
+    x = _complete(data, list(predictors))
+    bad = y.isna()
+    if bad.any():
+        raise DataValidationError("missing or non-numeric outcome", column=outcome, rows=offending_rows(bad),
+                                  fix="drop or recode those respondents")
+    counts = y.value_counts()
+    if len(counts) < 3:
+        raise DataValidationError(f"the outcome has {len(counts)} categories; an ordinal model needs at least 3",
+                                  column=outcome, fix="use a binary logit (statsmodels Logit) instead")
+    fit = OrderedModel(y, x, distr=distr).fit(method="bfgs", disp=False, maxiter=2000)
+    ci = fit.conf_int(alpha=1 - level)
+    cats = list(y.cat.categories)
+    k = len(predictors)
+    thresholds = fit.model.transform_threshold_params(fit.params.to_numpy())[1:-1]
+    rows = []
+    for i, name in enumerate(predictors):
+        rows.append({"term": name, "kind": "slope", "estimate": fit.params.iloc[i], "se": fit.bse.iloc[i],
+                     "z": fit.tvalues.iloc[i], "p": fit.pvalues.iloc[i],
+                     "ci_low": ci.iloc[i, 0], "ci_high": ci.iloc[i, 1]})
+    for j, tau in enumerate(thresholds):
+        rows.append({"term": f"{cats[j]}|{cats[j + 1]}", "kind": "threshold", "estimate": tau,
+                     "se": np.nan, "z": np.nan, "p": np.nan, "ci_low": np.nan, "ci_high": np.nan})
+    out = pd.DataFrame(rows).set_index("term")
+    if distr == "logit":
+        out["odds_ratio"] = np.where(out["kind"] == "slope", np.exp(out["estimate"]), np.nan)
+    out.attrs.update(categories=cats, n=int(fit.nobs), llf=float(fit.llf),
+                     converged=bool(fit.mle_retvals.get("converged", True)), n_slopes=k)
+    return out
+
+
+QUADRANTS = {
+    (True, False): "Concentrate here",
+    (True, True): "Keep up the good work",
+    (False, False): "Low priority",
+    (False, True): "Possible overkill",
+}
+
+
+def construct_performance(data: pd.DataFrame, blocks: dict[str, Sequence[str]], weights: pd.DataFrame,
+                          scale: tuple[int, int]) -> pd.Series:
+    """Performance index (0-100) of each construct: mean of its rescaled, weighted items.
+
+    Item x on ``scale`` (low, high) is rescaled to 100 (x - low)/(high - low); the construct score is
+    the weighted mean with the unstandardised outer weights w_i / s_i normalised to sum 1 (Fornell et
+    al. 1996, the ACSI index; Ringle & Sarstedt 2016). ``weights`` is ``PLSResult.outer_weights``.
+    """
+    low, high = scale
+    if not low < high:
+        raise ParameterError(f"scale={scale} must be (low, high) with low < high")
+    w = weights.set_index("item")["weight"]
+    out = {}
+    for lv, items in blocks.items():
+        sub = _complete(data, list(items))
+        unstd = w[list(items)] / sub.std(ddof=1)
+        unstd = unstd / unstd.sum()
+        out[lv] = float((100 * (sub - low) / (high - low)).mean() @ unstd)
+    return pd.Series(out, name="performance")
+
+
+def importance_performance(importance: pd.Series, performance: pd.Series, *,
+                           importance_split: float | None = None,
+                           performance_split: float | None = None) -> pd.DataFrame:
+    """The IPA table: importance, performance and quadrant (Martilla & James 1977).
+
+    Splits default to the means of importance and performance across the attributes.
+    """
+    joined = pd.concat({"importance": importance, "performance": performance}, axis=1, join="inner")
+    missing = sorted(set(importance.index) ^ set(performance.index))
+    if missing:
+        raise DataValidationError(f"attributes without both importance and performance: {missing}",
+                                  fix="pass two Series indexed by the same attributes")
+    i_split = joined["importance"].mean() if importance_split is None else importance_split
+    p_split = joined["performance"].mean() if performance_split is None else performance_split
+    joined["quadrant"] = [QUADRANTS[(i >= i_split, p >= p_split)]
+                          for i, p in zip(joined["importance"], joined["performance"], strict=True)]
+    joined.attrs.update(importance_split=float(i_split), performance_split=float(p_split))
+    return joined.rename_axis("attribute")
+
+
+def plot_ipa(ipa: pd.DataFrame, *, ax: plt.Axes | None = None, title: str = "Importance-performance map",
+             importance_label: str = "derived importance (total effect)",
+             performance_label: str = "performance (index 0-100)") -> plt.Axes:
+    """Scatter of the IPA table with the quadrant lines and names."""
+    if ax is None:
+        _, ax = plt.subplots()
+    ax.scatter(ipa["importance"], ipa["performance"], s=45, color="tab:blue", zorder=3)
+    for name, row in ipa.iterrows():
+        ax.annotate(str(name), (row["importance"], row["performance"]), xytext=(5, 4),
+                    textcoords="offset points", fontsize=9)
+    xs, ys = ipa.attrs["importance_split"], ipa.attrs["performance_split"]
+    ax.axvline(xs, color="grey", linestyle="--", linewidth=1)
+    ax.axhline(ys, color="grey", linestyle="--", linewidth=1)
+    pad_x = 0.15 * (ipa["importance"].max() - ipa["importance"].min() or 1)
+    pad_y = 0.15 * (ipa["performance"].max() - ipa["performance"].min() or 1)
+    ax.set_xlim(ipa["importance"].min() - pad_x, ipa["importance"].max() + pad_x)
+    ax.set_ylim(ipa["performance"].min() - pad_y, ipa["performance"].max() + pad_y)
+    corners = {"Concentrate here": (0.98, 0.02, "right", "bottom"), "Keep up the good work": (0.98, 0.98, "right", "top"),
+               "Low priority": (0.02, 0.02, "left", "bottom"), "Possible overkill": (0.02, 0.98, "left", "top")}
+    for label, (x, y, ha, va) in corners.items():
+        ax.text(x, y, label, transform=ax.transAxes, ha=ha, va=va, fontsize=8, color="dimgrey", style="italic")
+    ax.set_xlabel(importance_label)
+    ax.set_ylabel(performance_label)
+    ax.set_title(title)
+    return ax

@@ -1,0 +1,309 @@
+"""Likert-type survey data: declare the questionnaire, check and clean answers, reverse-code, plot.
+
+A :class:`Questionnaire` lists the items with their response scale (e.g. 1-10 or 1-5), whether they
+are reverse-keyed, their block (the construct they measure) and their wording. :func:`check_responses`
+lists every problem (out-of-range, non-integer, missing) per item and respondent;
+:func:`clean_responses` raises on invalid answers and applies an explicit, reported missing-data
+policy. Reverse coding maps x to (min + max) - x (e.g. 1-5: 1<->5, 2<->4).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from crmlab.errors import (
+    CrmlabWarning,
+    DataValidationError,
+    EmptyDataError,
+    SpecificationError,
+    offending_rows,
+    require_columns,
+)
+
+MissingPolicy = Literal["error", "listwise", "mean", "keep"]
+MISSING_POLICIES: tuple[str, ...] = ("error", "listwise", "mean", "keep")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One closed question: ``name`` (column), integer scale ``low``..``high``, reverse-keyed or not."""
+
+    name: str
+    low: int = 1
+    high: int = 5
+    reverse: bool = False
+    block: str | None = None
+    wording: str = ""
+
+    @property
+    def categories(self) -> list[int]:
+        """The admissible answers low, low + 1, ..., high."""
+        return list(range(self.low, self.high + 1))
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    """An ordered set of :class:`Item` (validated: unique names, low < high)."""
+
+    items: Sequence[Item]
+    name: str = "questionnaire"
+    _index: dict[str, Item] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        problems = []
+        names = [it.name for it in self.items]
+        dup = sorted({n for n in names if names.count(n) > 1})
+        if dup:
+            problems.append(f"items listed twice: {dup}")
+        for it in self.items:
+            if not (isinstance(it.low, (int, np.integer)) and isinstance(it.high, (int, np.integer))):
+                problems.append(f"{it.name}: scale ends must be integers, got {it.low!r}..{it.high!r}")
+            elif it.low >= it.high:
+                problems.append(f"{it.name}: scale {it.low}..{it.high} is empty or reversed (low must be < high)")
+        if not self.items:
+            problems.append("no items")
+        if problems:
+            raise SpecificationError(f"questionnaire {self.name!r}", problems,
+                                     fix="declare each item once with low < high, e.g. Item('q1', 1, 5)")
+        object.__setattr__(self, "_index", {it.name: it for it in self.items})
+
+    @classmethod
+    def from_blocks(cls, blocks: Mapping[str, Sequence[str]], low: int = 1, high: int = 5, *,
+                    reverse: Iterable[str] = (), wording: Mapping[str, str] | None = None,
+                    name: str = "questionnaire") -> Questionnaire:
+        """Items grouped in blocks, all on the same ``low``..``high`` scale."""
+        rev, wording = set(reverse), dict(wording or {})
+        known = {i for items in blocks.values() for i in items}
+        unknown = sorted((rev | set(wording)) - known)
+        if unknown:
+            raise SpecificationError(f"questionnaire {name!r}", [f"unknown items in reverse=/wording=: {unknown}"],
+                                     fix="use the item names of the blocks")
+        items = [Item(i, low, high, i in rev, block, wording.get(i, "")) for block, its in blocks.items() for i in its]
+        return cls(items, name=name)
+
+    def __getitem__(self, name: str) -> Item:
+        return self._index[name]
+
+    @property
+    def names(self) -> list[str]:
+        """Item names in questionnaire order."""
+        return [it.name for it in self.items]
+
+    @property
+    def blocks(self) -> dict[str, list[str]]:
+        """Block -> its item names (items without a block are left out)."""
+        out: dict[str, list[str]] = {}
+        for it in self.items:
+            if it.block is not None:
+                out.setdefault(it.block, []).append(it.name)
+        return out
+
+    def table(self) -> pd.DataFrame:
+        """One row per item: block, scale, reverse-keyed, wording."""
+        return pd.DataFrame(
+            [(it.name, it.block, f"{it.low}-{it.high}", it.reverse, it.wording) for it in self.items],
+            columns=["item", "block", "scale", "reverse", "wording"],
+        ).set_index("item")
+
+
+def mobi_questionnaire() -> Questionnaire:
+    """The ECSI mobile-phone questionnaire behind ``mobi``: 24 items on a 1-10 scale, no reverse keys.
+
+    Wording paraphrased from Tenenhaus et al. (2005, Table 1); [operator] is the respondent's provider.
+    """
+    from crmlab.datasets import MOBI_BLOCKS
+
+    wording = {
+        "IMAG1": "It can be trusted in what it says and does",
+        "IMAG2": "It is stable and firmly established",
+        "IMAG3": "It has a social contribution to society",
+        "IMAG4": "It is concerned with customers",
+        "IMAG5": "It is innovative and forward looking",
+        "CUEX1": "Expectations of the overall quality of [operator] when you became a customer",
+        "CUEX2": "Expectations that [operator] would provide products and services meeting your needs",
+        "CUEX3": "How often did you expect that things could go wrong at [operator]",
+        "PERQ1": "Overall perceived quality",
+        "PERQ2": "Technical quality of the network",
+        "PERQ3": "Customer service and personal advice offered",
+        "PERQ4": "Quality of the services you use",
+        "PERQ5": "Range of services and products offered",
+        "PERQ6": "Reliability and accuracy of the products and services provided",
+        "PERQ7": "Clarity and transparency of information provided",
+        "PERV1": "Given the quality, how would you rate the fees and prices you pay",
+        "PERV2": "Given the fees and prices, how would you rate the quality you get",
+        "CUSA1": "Overall satisfaction",
+        "CUSA2": "Fulfilment of expectations",
+        "CUSA3": "How well does [operator] compare with your ideal mobile phone operator",
+        "CUSCO": "How well was (or would be) your complaint handled",
+        "CUSL1": "If you had to choose an operator again, how likely would you choose [operator]",
+        "CUSL2": "If competitors cut prices and [operator] did not, would you stay (price tolerance)",
+        "CUSL3": "How likely would you recommend [operator] to a friend or colleague",
+    }
+    return Questionnaire.from_blocks(MOBI_BLOCKS, 1, 10, wording=wording, name="ECSI mobile phone")
+
+
+def check_responses(data: pd.DataFrame, questionnaire: Questionnaire) -> pd.DataFrame:
+    """Every invalid or missing answer: one row per (respondent, item) with ``value`` and ``problem``.
+
+    Problems: ``"missing"``, ``"not a number"``, ``"not an integer"``, ``"out of range"``. An empty
+    table means the data are clean. Columns of ``data`` that are not items are ignored.
+    """
+    require_columns(data, questionnaire.names, what="the survey data")
+    rows = []
+    for it in questionnaire.items:
+        raw = data[it.name]
+        num = pd.to_numeric(raw, errors="coerce")
+        problems = pd.Series(pd.NA, index=data.index, dtype="string")
+        problems[raw.isna()] = "missing"
+        problems[raw.notna() & num.isna()] = "not a number"
+        problems[num.notna() & (num % 1 != 0)] = "not an integer"
+        problems[num.notna() & (num % 1 == 0) & ((num < it.low) | (num > it.high))] = "out of range"
+        for respondent, problem in problems.dropna().items():
+            rows.append((respondent, it.name, raw[respondent], problem))
+    return pd.DataFrame(rows, columns=["respondent", "item", "value", "problem"])
+
+
+def missing_summary(data: pd.DataFrame, questionnaire: Questionnaire) -> pd.DataFrame:
+    """Missing answers per item: count and share of respondents."""
+    require_columns(data, questionnaire.names, what="the survey data")
+    miss = data[questionnaire.names].isna()
+    return pd.DataFrame({"missing": miss.sum(), "share": miss.mean()}).rename_axis("item")
+
+
+def clean_responses(data: pd.DataFrame, questionnaire: Questionnaire, *,
+                    missing: MissingPolicy = "error", reverse: bool = True) -> pd.DataFrame:
+    """Validated item answers as ``int64`` (or float with ``missing="keep"/"mean"``), reverse-coded.
+
+    Invalid answers (not a number, not an integer, out of the item's scale) always raise a
+    :class:`DataValidationError` naming the item and the first respondents. Missing answers follow
+    ``missing``: ``"error"`` raises; ``"listwise"`` drops respondents with any missing item;
+    ``"mean"`` replaces a missing answer by the item mean (as SmartPLS and seminr do; it shrinks
+    variances and correlations); ``"keep"`` leaves NaN. Every policy but "error" warns with the counts
+    and records them in ``df.attrs["missing"]``. With ``reverse=True`` reverse-keyed items are recoded.
+    """
+    if missing not in MISSING_POLICIES:
+        raise SpecificationError("clean_responses", [f"missing={missing!r} is not one of {MISSING_POLICIES}"])
+    if len(data) == 0:
+        raise EmptyDataError("the survey data has no rows", fix="check the file and its filters")
+    report = check_responses(data, questionnaire)
+    invalid = report[report["problem"] != "missing"]
+    if len(invalid):
+        item = invalid["item"].iloc[0]
+        spec = questionnaire[item]
+        sub = invalid[invalid["item"] == item]
+        raise DataValidationError(
+            f"{len(invalid)} invalid answer(s) in {invalid['item'].nunique()} item(s) "
+            f"({', '.join(sorted(invalid['item'].unique()))}); here: {sub['problem'].iloc[0]} "
+            f"(values {list(sub['value'].head(5))}, scale {spec.low}-{spec.high})",
+            column=item, rows=list(sub["respondent"]), data=data[questionnaire.names],
+            fix=f"answers to {item!r} must be whole numbers from {spec.low} to {spec.high}; recode codes such as "
+                "'don't know' (e.g. 99) to missing, then choose a missing= policy",
+        )
+    out = data[questionnaire.names].apply(pd.to_numeric)
+    miss = out.isna()
+    n_missing = int(miss.to_numpy().sum())
+    if n_missing:
+        rows = offending_rows(miss.any(axis=1))
+        per_item = miss.sum()[lambda s: s > 0].to_dict()
+        if missing == "error":
+            raise DataValidationError(
+                f"{n_missing} missing answer(s) from {len(rows)} respondent(s); per item: {per_item}",
+                column=next(iter(per_item)), rows=rows, data=data[questionnaire.names],
+                fix='choose a policy: missing="listwise" (drop those respondents), "mean" (item-mean '
+                    'replacement) or "keep" (leave NaN)',
+            )
+        action = {"listwise": f"{len(rows)} respondent(s) dropped", "mean": "replaced by the item mean",
+                  "keep": "kept as NaN"}[missing]
+        warnings.warn(f"{n_missing} missing answer(s) in {len(per_item)} item(s) {per_item}: {action} "
+                      f"(missing={missing!r})", CrmlabWarning, stacklevel=2)
+        if missing == "listwise":
+            out = out.drop(index=rows)
+        elif missing == "mean":
+            out = out.fillna(out.mean())
+        out.attrs["missing"] = {"policy": missing, "answers": n_missing, "respondents": rows, "per_item": per_item}
+    if not miss.to_numpy().any() or missing == "listwise":
+        out = out.astype("int64")
+    if reverse:
+        out = reverse_code(out, questionnaire)
+    return out
+
+
+def reverse_code(data: pd.DataFrame, questionnaire: Questionnaire, items: Sequence[str] | None = None) -> pd.DataFrame:
+    """Recode reverse-keyed items (or ``items``) as (low + high) - x; other columns are unchanged."""
+    names = [it.name for it in questionnaire.items if it.reverse] if items is None else list(items)
+    require_columns(data, names, what="the survey data")
+    out = data.copy()
+    for name in names:
+        it = questionnaire[name]
+        out[name] = (it.low + it.high) - out[name]
+    return out
+
+
+def as_ordered(data: pd.DataFrame, questionnaire: Questionnaire) -> pd.DataFrame:
+    """Items as ordered categoricals with every scale point as a category (even unused ones)."""
+    out = pd.DataFrame(index=data.index)
+    for name in questionnaire.names:
+        it = questionnaire[name]
+        out[name] = pd.Categorical(data[name], categories=it.categories, ordered=True)
+    return out
+
+
+def item_distribution(data: pd.DataFrame, questionnaire: Questionnaire, items: Sequence[str] | None = None) -> pd.DataFrame:
+    """Share of respondents choosing each scale point, one row per item (columns = scale points)."""
+    names = list(items) if items is not None else questionnaire.names
+    require_columns(data, names, what="the survey data")
+    lows = {questionnaire[n].low for n in names}
+    highs = {questionnaire[n].high for n in names}
+    if len(lows) > 1 or len(highs) > 1:
+        raise SpecificationError("item_distribution", [f"items on different scales: {sorted(lows)}..{sorted(highs)}"],
+                                 fix="plot items of one scale at a time (items=...)")
+    cats = questionnaire[names[0]].categories
+    shares = {n: data[n].value_counts(normalize=True).reindex(cats, fill_value=0.0) for n in names}
+    return pd.DataFrame(shares).T.rename_axis("item")
+
+
+def plot_likert(data: pd.DataFrame, questionnaire: Questionnaire, items: Sequence[str] | None = None, *,
+                ax: plt.Axes | None = None, title: str | None = None, cmap: str = "RdBu") -> plt.Axes:
+    """Diverging stacked bar chart of item distributions (Robbins & Heiberger 2011).
+
+    Each bar is centred on the scale midpoint: answers below it extend left, above it right, the
+    middle category (odd scales) straddles zero. Items are sorted by their share of high answers.
+    """
+    dist = item_distribution(data, questionnaire, items) * 100
+    cats = list(dist.columns)
+    k = len(cats)
+    mid = (k - 1) / 2
+    low_cols = [c for i, c in enumerate(cats) if i < mid]
+    centre = [c for i, c in enumerate(cats) if i == mid]
+    high_share = dist[[c for i, c in enumerate(cats) if i > mid]].sum(axis=1)
+    dist = dist.loc[high_share.sort_values().index]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8.0, 0.35 * len(dist) + 1.6))
+    colours = plt.get_cmap(cmap)(np.linspace(0.05, 0.95, k))
+    left = -dist[low_cols].sum(axis=1) - (dist[centre[0]] / 2 if centre else 0)
+    y = np.arange(len(dist))
+    for i, c in enumerate(cats):
+        ax.barh(y, dist[c], left=left, color=colours[i], edgecolor="white", linewidth=0.5, label=str(c))
+        left = left + dist[c]
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_yticks(y, dist.index)
+    half = dist[centre[0]] / 2 if centre else 0
+    extent = max((dist[low_cols].sum(axis=1) + half).max(), (high_share + half).max())
+    lim = 10 * float(np.ceil(extent / 10))
+    ticks = np.arange(-lim, lim + 1, 25 if lim > 60 else 10)
+    ax.set_xlim(-lim, lim)
+    ax.set_xticks(ticks, [f"{abs(t):.0f}" for t in ticks])
+    ax.set_xlabel("share of respondents (%) — low answers left, high answers right")
+    ax.set_ylabel("item")
+    ax.set_title(title or f"Item distributions ({questionnaire.name}, scale {cats[0]}–{cats[-1]})")
+    ax.legend(title="answer", fontsize=8, title_fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5),
+              frameon=False)
+    ax.grid(axis="y", visible=False)
+    return ax

@@ -1,0 +1,167 @@
+"""Reliability and validity of multi-item scales.
+
+* Cronbach's (1951) alpha  a = k/(k-1) (1 - sum s_i^2 / s_T^2), with Feldt's (1965) F-based confidence
+  interval (computed by pingouin); ``standardized=True`` uses the item correlation matrix,
+  a = k r / (1 + (k-1) r) with r the mean inter-item correlation (what SmartPLS and seminr report).
+* Item analysis: corrected item-total correlation and alpha if the item is deleted.
+* Composite reliability rho_C = (sum l)^2 / ((sum l)^2 + sum (1 - l^2)) and average variance extracted
+  AVE = mean(l^2) from standardised loadings l (Fornell & Larcker 1981).
+* McDonald's (1999) omega from a one-factor CFA (semopy, ML): omega = (sum l)^2 / ((sum l)^2 + sum theta).
+* Discriminant validity: the Fornell-Larcker criterion (sqrt(AVE) above every correlation of the LV)
+  and the heterotrait-monotrait ratio HTMT (Henseler, Ringle & Sarstedt 2015; below 0.85/0.90).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from crmlab.errors import DataValidationError, ParameterError, require_columns
+
+
+def _items(data: pd.DataFrame, items: Sequence[str] | None, *, minimum: int = 2) -> pd.DataFrame:
+    cols = list(items) if items is not None else list(data.columns)
+    require_columns(data, cols, what="the survey data")
+    if len(cols) < minimum:
+        raise DataValidationError(f"a scale needs at least {minimum} items, got {cols}",
+                                  fix="reliability of a single item cannot be estimated from one survey")
+    sub = data[cols].apply(pd.to_numeric, errors="coerce")
+    bad = sub.isna().any(axis=1)
+    if bad.any():
+        raise DataValidationError("missing or non-numeric answers", column=str(sub.columns[sub.isna().any()][0]),
+                                  rows=list(sub.index[bad]), data=data[cols],
+                                  fix="clean with crmlab.survey.clean_responses(..., missing=...) first")
+    return sub
+
+
+def cronbach_alpha(data: pd.DataFrame, items: Sequence[str] | None = None, *, level: float = 0.95,
+                   standardized: bool = False) -> pd.Series:
+    """Cronbach's alpha with Feldt's confidence interval: ``alpha``, ``ci_low``, ``ci_high``, ``k``, ``n``."""
+    import pingouin as pg
+
+    if not 0 < level < 1:
+        raise ParameterError(f"level={level} must be between 0 and 1")
+    sub = _items(data, items)
+    if standardized:
+        sub = (sub - sub.mean()) / sub.std(ddof=1)
+    alpha, ci = pg.cronbach_alpha(sub, ci=level)
+    return pd.Series({"alpha": float(alpha), "ci_low": float(ci[0]), "ci_high": float(ci[1]),
+                      "k": sub.shape[1], "n": sub.shape[0]})
+
+
+def item_analysis(data: pd.DataFrame, items: Sequence[str] | None = None) -> pd.DataFrame:
+    """Per item: mean, sd, corrected item-total correlation (item vs sum of the others), alpha if deleted."""
+    import pingouin as pg
+
+    sub = _items(data, items, minimum=3)
+    rows = []
+    for item in sub.columns:
+        rest = sub.drop(columns=item)
+        rows.append({
+            "item": item,
+            "mean": sub[item].mean(),
+            "sd": sub[item].std(ddof=1),
+            "item_total_r": float(np.corrcoef(sub[item], rest.sum(axis=1))[0, 1]),
+            "alpha_if_deleted": float(pg.cronbach_alpha(rest)[0]),
+        })
+    return pd.DataFrame(rows).set_index("item")
+
+
+def composite_reliability(loadings: Sequence[float] | pd.Series) -> float:
+    """rho_C = (sum l)^2 / ((sum l)^2 + sum(1 - l^2)) from standardised loadings (Werts et al. 1974)."""
+    lam = np.asarray(loadings, dtype=float)
+    return float(lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam**2).sum()))
+
+
+def average_variance_extracted(loadings: Sequence[float] | pd.Series) -> float:
+    """AVE = mean of squared standardised loadings (Fornell & Larcker 1981)."""
+    lam = np.asarray(loadings, dtype=float)
+    return float((lam**2).mean())
+
+
+def mcdonald_omega(data: pd.DataFrame, items: Sequence[str] | None = None) -> pd.Series:
+    """McDonald's omega from a one-factor CFA fitted by ML with semopy on standardised items.
+
+    Returns ``omega`` and the standardised ``loading_<item>`` of the factor.
+    """
+    import semopy
+
+    sub = _items(data, items, minimum=3)
+    z = (sub - sub.mean()) / sub.std(ddof=1)
+    z.columns = [f"v{i}" for i in range(z.shape[1])]
+    model = semopy.Model("F =~ " + " + ".join(z.columns))
+    model.fit(z)
+    est = model.inspect(std_est=True)
+    lam = est[(est["op"] == "~") & (est["rval"] == "F")].set_index("lval")["Est. Std"].reindex(z.columns)
+    theta = 1 - lam**2
+    omega = lam.sum() ** 2 / (lam.sum() ** 2 + theta.sum())
+    out = {"omega": float(omega)}
+    out.update({f"loading_{name}": float(v) for name, v in zip(sub.columns, lam, strict=True)})
+    return pd.Series(out)
+
+
+def reliability_table(data: pd.DataFrame, blocks: Mapping[str, Sequence[str]],
+                      loadings: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per multi-item block: k, alpha with Feldt CI, standardised alpha, rho_C, AVE (and omega for k >= 3).
+
+    ``loadings`` (tidy ``latent``/``item``/``loading``, e.g. ``PLSResult.outer_loadings``) gives rho_C
+    and AVE from PLS loadings; without it they come from the one-factor CFA loadings.
+    """
+    rows = []
+    for block, items in blocks.items():
+        if len(items) < 2:
+            continue
+        a = cronbach_alpha(data, items)
+        row = {"block": block, "k": len(items), "alpha": a["alpha"], "ci_low": a["ci_low"], "ci_high": a["ci_high"],
+               "alpha_std": cronbach_alpha(data, items, standardized=True)["alpha"]}
+        omega = mcdonald_omega(data, items) if len(items) >= 3 else None
+        if loadings is not None:
+            lam = loadings.set_index("item").loc[list(items), "loading"]
+        elif omega is not None:
+            lam = omega.filter(like="loading_")
+        else:
+            lam = None
+        row["rho_c"] = composite_reliability(lam) if lam is not None else np.nan
+        row["ave"] = average_variance_extracted(lam) if lam is not None else np.nan
+        row["omega"] = omega["omega"] if omega is not None else np.nan
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("block")
+
+
+def fornell_larcker(scores: pd.DataFrame, ave: Mapping[str, float] | pd.Series) -> pd.DataFrame:
+    """LV correlation matrix with sqrt(AVE) on the diagonal; ``attrs["violations"]`` lists failing pairs."""
+    corr = scores.corr()
+    out = corr.copy()
+    for lv in corr.columns:
+        out.loc[lv, lv] = np.sqrt(ave[lv])
+    violations = [(a, b) for i, a in enumerate(corr.columns) for b in corr.columns[i + 1:]
+                  if abs(corr.loc[a, b]) >= min(out.loc[a, a], out.loc[b, b])]
+    out.attrs["violations"] = violations
+    return out
+
+
+def htmt(data: pd.DataFrame, blocks: Mapping[str, Sequence[str]]) -> pd.DataFrame:
+    """Heterotrait-monotrait ratio of correlations (Henseler, Ringle & Sarstedt 2015).
+
+    HTMT_ij = mean |r| between items of i and j / sqrt(mean |r| within i x mean |r| within j);
+    single-item blocks have a within-block mean of 1.
+    """
+    items = [i for its in blocks.values() for i in its]
+    r = _items(data, items, minimum=1).corr().abs()
+
+    def mono(its: Sequence[str]) -> float:
+        k = len(its)
+        if k == 1:
+            return 1.0
+        sub = r.loc[list(its), list(its)].to_numpy()
+        return float((sub.sum() - k) / (k * (k - 1)))
+
+    names = list(blocks)
+    out = pd.DataFrame(np.nan, index=names, columns=names)
+    for i, a in enumerate(names):
+        for b in names[:i]:
+            hetero = float(r.loc[list(blocks[a]), list(blocks[b])].to_numpy().mean())
+            out.loc[a, b] = hetero / np.sqrt(mono(blocks[a]) * mono(blocks[b]))
+    return out
