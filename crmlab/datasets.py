@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import functools
 import gzip
+import importlib.util
 import os
 import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-import importlib.util
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -34,6 +34,9 @@ from crmlab.errors import (
     offending_rows,
     require_columns,
 )
+
+if TYPE_CHECKING:
+    from crmlab.valuechain import ValueChain
 
 #: The project's own data files. Override with the ``CRMLAB_DATA_DIR`` environment variable.
 DATA_DIR = Path(os.environ.get("CRMLAB_DATA_DIR", Path(__file__).resolve().parents[1] / "datasets"))
@@ -402,7 +405,7 @@ def _check(mask: pd.Series, column: str, problem: str, fix: str, data: pd.DataFr
         "Kotler, P. & Keller, K. L. Marketing Management (customer delivered value); "
         "Zeithaml, V. A. (1988). Journal of Marketing 52(3), 2-22."
     ),
-    licence="BSD-3-Clause (crmlab)",
+    licence="CC BY 4.0 (crmlab)",
     synthetic=True,
 )
 def load_delivered_value_example() -> pd.DataFrame:
@@ -440,7 +443,7 @@ _ADOPTION_STATS_SOURCES = (
     ),
     source="datasets/crm_adoption_statistics.csv (typed in from the sources named on each row)",
     citation=_ADOPTION_STATS_SOURCES,
-    licence="Figures from Eurostat, OECD and INE (reuse with attribution); compilation CC-BY-4.0",
+    licence="Figures from Eurostat, OECD and INE (re-use with attribution); compilation CC BY 4.0 (crmlab)",
     synthetic=False,
 )
 def load_adoption_statistics(verified_only: bool = False) -> pd.DataFrame:
@@ -470,7 +473,7 @@ _FIRM_SURVEY_INT = ("barrier_cost", "barrier_consulting", "barrier_skills", "bar
     ),
     source="datasets/make_firm_survey.py (seeded generator; every assumption in its docstring)",
     citation="crmlab synthetic data; calibration figures from datasets/crm_adoption_statistics.csv",
-    licence="CC0-1.0 (synthetic)",
+    licence="CC BY 4.0 (crmlab)",
     synthetic=True,
 )
 def load_firm_survey() -> pd.DataFrame:
@@ -495,7 +498,7 @@ _READINESS_CITATION = (
     ),
     source="datasets/crm_readiness_instrument.csv (written for crmlab)",
     citation=_READINESS_CITATION,
-    licence="CC-BY-4.0",
+    licence="CC BY 4.0 (crmlab)",
     synthetic=False,
 )
 def load_readiness_instrument() -> pd.DataFrame:
@@ -514,7 +517,7 @@ def load_readiness_instrument() -> pd.DataFrame:
     ),
     source="datasets/crm_readiness_cases.csv and crm_readiness_case_firms.csv (constructed teaching cases)",
     citation=_READINESS_CITATION,
-    licence="CC0-1.0 (illustrative)",
+    licence="CC BY 4.0 (crmlab)",
     synthetic=True,
 )
 def load_readiness_cases(profiles: bool = False) -> pd.DataFrame:
@@ -529,11 +532,6 @@ def load_readiness_cases(profiles: bool = False) -> pd.DataFrame:
 
 # ---------------------------------------------------------------------------------------------------
 # Porter's value chain, the CRM framing and the e-commerce case firm (datasets/*.yaml)
-
-from typing import TYPE_CHECKING  # noqa: E402  (for the ValueChain annotations of this section only)
-
-if TYPE_CHECKING:
-    from crmlab.valuechain import ValueChain
 
 _PORTER_CITATION = (
     "Porter, M. E. (1985). Competitive Advantage: Creating and Sustaining Superior Performance. "
@@ -560,7 +558,7 @@ def _read_yaml(name: str) -> dict[str, object]:
     description="Porter's nine value activities (five primary, four support) with their definitions.",
     source="datasets/porter_value_chain.yaml (written for crmlab from Porter 1985, ch. 2)",
     citation=_PORTER_CITATION,
-    licence="BSD-3-Clause (crmlab); definitions paraphrased from Porter (1985)",
+    licence="CC BY 4.0 (crmlab); definitions paraphrased from Porter (1985)",
     synthetic=False,
 )
 def load_porter_value_chain() -> pd.DataFrame:
@@ -580,7 +578,7 @@ def load_porter_value_chain() -> pd.DataFrame:
     ),
     source="datasets/porter_value_chain.yaml, section crm_framing (summarised for crmlab)",
     citation=f"Summary of {_SOURCE_PAPERS}; activities as in {_PORTER_CITATION}",
-    licence="BSD-3-Clause (crmlab)",
+    licence="CC BY 4.0 (crmlab)",
     synthetic=False,
 )
 def load_crm_framing() -> pd.DataFrame:
@@ -602,7 +600,7 @@ def load_crm_framing() -> pd.DataFrame:
     ),
     source="datasets/valuechain_case_ecommerce.yaml (constructed by hand for crmlab; every number an assumption)",
     citation=f"Author-constructed example built from the account in {_SOURCE_PAPERS}; {_PORTER_CITATION}",
-    licence="BSD-3-Clause (crmlab)",
+    licence="CC BY 4.0 (crmlab)",
     synthetic=True,
 )
 def load_valuechain_case() -> ValueChain:
@@ -620,7 +618,7 @@ def load_valuechain_case() -> ValueChain:
     ),
     source="datasets/valuechain_template.yaml (written for crmlab)",
     citation=_PORTER_CITATION,
-    licence="BSD-3-Clause (crmlab)",
+    licence="CC BY 4.0 (crmlab)",
     synthetic=True,
 )
 def load_valuechain_template() -> ValueChain:
@@ -649,7 +647,7 @@ SERVQUAL_WEIGHTS = ["W_tangibles", "W_reliability", "W_responsiveness", "W_assur
         "Instrument: Parasuraman, A., Zeithaml, V. A. & Berry, L. L. (1988). SERVQUAL: A multiple-item scale "
         "for measuring consumer perceptions of service quality. Journal of Retailing 64(1), 12-40."
     ),
-    licence="CC0 (generated data)",
+    licence="CC BY 4.0 (crmlab)",
     synthetic=True,
 )
 def load_servqual_survey() -> pd.DataFrame:
