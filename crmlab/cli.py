@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
+import warnings
 from pathlib import Path
 
 from crmlab import course
@@ -54,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--output", type=Path, default=Path("crmlab-clv"), help="output folder (default crmlab-clv)")
 
     args = parser.parse_args(argv)
+    warnings.formatwarning = lambda message, category, *_: f"crmlab: {category.__name__}: {message}\n"
     try:
         if args.command == "build":
             from crmlab import site
