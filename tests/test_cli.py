@@ -1,0 +1,103 @@
+"""The crmlab command: CLV on a user's file, start, run with parameters, both editions build and run."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+
+from crmlab import cli, clv, course, datasets
+from crmlab.errors import CrmlabWarning
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="module")
+def cdnow_csv(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cdnow") / "cdnow.csv"
+    tx = datasets.load_cdnow_transactions()
+    tx.rename(columns={"customer_id": "client", "date": "day", "amount": "spend"}).to_csv(path, index=False)
+    return path
+
+
+def crmlab(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "crmlab.cli", *args], capture_output=True, text=True,
+                          timeout=600)
+
+
+def test_clv_on_cdnow_writes_predictions_and_report(cdnow_csv, tmp_path):
+    out = tmp_path / "report"
+    result = crmlab("clv", str(cdnow_csv), "--customer-col", "client", "--date-col", "day", "--amount-col",
+                    "spend", "--calibration-end", "1997-09-30", "--output", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "21 exact duplicate transaction row(s) kept" in result.stderr
+    predictions = pd.read_csv(out / "predictions.csv", dtype={"customer_id": str}).set_index("customer_id")
+    assert len(predictions) == 2357
+    assert predictions["p_alive"].between(0, 1).all()
+    assert (predictions["clv"] >= 0).all() and predictions["clv"].sum() > 0
+    # the file's predictions are the library's, for the model refitted on the whole log
+    with pytest.warns(CrmlabWarning, match="21 exact duplicate"):
+        tx = datasets.read_transactions(cdnow_csv, "client", "day", "spend")
+    summary = clv.rfm_summary(tx, monetary_col="amount", freq="D", freq_multiplier=7)
+    model = clv.fit(summary[["frequency", "recency", "T"]], "bgnbd")
+    np.testing.assert_allclose(
+        predictions["expected_purchases_52W"],
+        clv.expected_purchases(model, summary["frequency"], summary["recency"], summary["T"], 52).loc[predictions.index],
+        atol=1e-5,
+    )
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "data:image/png;base64," in page and "holdout MAE per customer" in page
+    assert (out / "report.png").stat().st_size > 20_000
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "message"),
+    [
+        ("transactions_negative_amount.csv", ["--amount-col", "amount"], "negative amount"),
+        ("transactions_wrong_customer_column.csv", [], "no column 'customer_id'"),
+        ("transactions_unparsable_dates.csv", [], "unparsable date"),
+        ("transactions_empty.csv", [], "empty"),
+        ("no_such_file.csv", [], "no such file"),
+    ],
+)
+def test_clv_on_malformed_files_exits_2_with_the_reason(name, args, message, tmp_path):
+    result = crmlab("clv", str(DATA / name), "--customer-col", "customer_id", "--date-col", "date", *args,
+                    "--calibration-end", "2024-01-31", "--output", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert result.stderr.startswith("crmlab: error: ") and message in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_clv_refuses_a_calibration_end_after_the_data(cdnow_csv, tmp_path):
+    result = crmlab("clv", str(cdnow_csv), "--customer-col", "client", "--date-col", "day",
+                    "--calibration-end", "1999-01-01", "--output", str(tmp_path / "out"))
+    assert result.returncode == 2 and "calibration_end" in result.stderr
+
+
+def test_start_copies_the_course_and_refuses_to_overwrite(tmp_path, capsys):
+    target = tmp_path / "course"
+    assert cli.main(["start", str(target)]) == 0
+    copied = sorted(p.name for p in (target / "notebooks").glob("*.ipynb"))
+    assert copied == [p.name for p in course.notebooks()]
+    assert (target / "notebooks" / "course.yaml").is_file()
+    templates = sorted(p.name for p in (target / "templates").iterdir())
+    assert "valuechain_template.yaml" in templates and "crm_readiness_template.csv" in templates
+    assert cli.main(["start", str(target)]) == 2
+    assert "not empty" in capsys.readouterr().err
+
+
+def test_run_rejects_unknown_notebooks_and_parameters(capsys):
+    assert cli.main(["run", "42"]) == 2
+    assert "no course notebook numbered '42'" in capsys.readouterr().err
+    assert cli.main(["run", "03", "-p", "no_such_parameter", "1"]) == 2
+    assert "has no parameter ['no_such_parameter']" in capsys.readouterr().err
+
+
+def test_parse_parameter():
+    assert course.parse_parameter("None") is None
+    assert course.parse_parameter("true") is True
+    assert course.parse_parameter("7") == 7 and course.parse_parameter("0.5") == 0.5
+    assert course.parse_parameter("1997-09-30") == "1997-09-30"
