@@ -109,8 +109,14 @@ def run_with_parameters(name: str, parameters: dict[str, str], output: Path | No
             values[key] = str(Path(value).resolve())
     output = Path(output or f"{source.stem}-run.ipynb").resolve()
     os.environ.update(DETERMINISTIC_ENV)
-    papermill.execute_notebook(
-        str(source), str(output), parameters=values, cwd=str(source.parent), kernel_name="python3",
-        progress_bar=False,
-    )
+    try:
+        papermill.execute_notebook(
+            str(source), str(output), parameters=values, cwd=str(source.parent), kernel_name="python3",
+            progress_bar=False,
+        )
+    except papermill.PapermillExecutionError as exc:
+        raise CrmlabError(
+            f"{source.name} stopped at cell [{exc.exec_count}] with {exc.ename}: {exc.evalue}\n"
+            f"The partly executed copy, with the full traceback, is {output}"
+        ) from None
     return output

@@ -101,3 +101,40 @@ def test_parse_parameter():
     assert course.parse_parameter("true") is True
     assert course.parse_parameter("7") == 7 and course.parse_parameter("0.5") == 0.5
     assert course.parse_parameter("1997-09-30") == "1997-09-30"
+
+
+def simulated_log(n_customers: int = 300, seed: int = 7) -> pd.DataFrame:
+    """A small BG/NBD-like log: customers buy at Poisson rates and drop out after any purchase."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(n_customers):
+        rate = rng.gamma(0.8, 1 / 6)  # purchases per week
+        p_drop = rng.beta(1.0, 4.0)
+        mean_spend = 60 / rng.gamma(6.0, 1.0) * 5  # customers differ in their average spend
+        week = rng.uniform(0, 12)
+        while week < 78:
+            rows.append((f"c{i:03d}", pd.Timestamp("2023-01-02") + pd.Timedelta(days=7 * week),
+                         round(float(rng.gamma(4, mean_spend / 4)), 2)))
+            if rng.random() < p_drop:
+                break
+            week += rng.exponential(1 / rate)
+    return pd.DataFrame(rows, columns=["client", "day", "spend"])
+
+
+def test_run_03_executes_the_notebook_on_a_users_file(tmp_path):
+    path = tmp_path / "my_log.csv"
+    log = simulated_log()
+    log.assign(day=log["day"].dt.strftime("%Y-%m-%d")).to_csv(path, index=False)
+    out = tmp_path / "03-mine.ipynb"
+    result = crmlab("run", "03", "-p", "transactions", str(path), "-p", "customer_col", "client",
+                    "-p", "date_col", "day", "-p", "amount_col", "spend", "-p", "calibration_end", "2023-09-30",
+                    "-p", "observation_end", "2024-06-30", "--output", str(out))
+    assert result.returncode == 0, result.stderr[-3000:]
+    nb = nbformat.read(out, as_version=4)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert str(path) in injected.source and 'customer_col = "client"' in injected.source
+    text = "".join(o.get("text", "") for o in outputs)
+    customers = log.loc[log["day"] <= "2023-09-30", "client"].nunique()
+    assert f"{len(log):,} transactions, {customers:,} customers in the calibration period" in text

@@ -514,29 +514,3 @@ def test_gamma_gamma_leaves_out_zero_spend_repeat_buyers_with_a_warning(exact_su
     with pytest.warns(CrmlabWarning, match="3 repeat buyer"):
         gg = clv.fit(spend, "gamma_gamma")
     assert gg.n_customers_ == 943
-
-
-def test_notebook_own_file_section_runs_on_a_users_file(tmp_path):
-    """The notebook's "use your own transaction file" cells, run on a CSV with other column names."""
-    import nbformat
-
-    cdnow = load_cdnow_transactions()
-    path = tmp_path / "my_log.csv"
-    cdnow.rename(columns={"customer_id": "client", "date": "day", "amount": "spend"}).assign(
-        day=cdnow["date"].dt.strftime("%Y-%m-%d")
-    ).to_csv(path, index=False)
-    nb = nbformat.read("notebooks/03_bgnbd_lifetime_estimation.ipynb", as_version=4)
-    code = [c.source for c in nb.cells if c.cell_type == "code"]
-    start = next(i for i, c in enumerate(code) if "own = load_cdnow_transactions()" in c)
-    namespace = {"display": lambda *args, **kwargs: None}
-    exec(code[0].replace("rng = setup()", ""), namespace)  # imports
-    exec("\n".join(c for c in code if c.startswith("transactions = None")), namespace)
-    namespace.update(transactions=str(path), customer_col="client", date_col="day", amount_col="spend")
-    import matplotlib
-
-    matplotlib.use("Agg")
-    with pytest.warns(CrmlabWarning, match="21 exact duplicate"):  # CDNOW_sample.txt has 21
-        for cell in code[start:start + 3]:
-            exec(cell, namespace)
-    np.testing.assert_allclose(namespace["own_model"].params_, [0.2426, 4.4136, 0.7929, 2.4259], rtol=1e-4)
-    assert len(namespace["own_value"]) == 2357
