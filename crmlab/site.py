@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import html
+import itertools
 import re
 import shutil
 from collections.abc import Iterable
@@ -151,6 +152,8 @@ def render_notebook(nb: nbformat.NotebookNode, *, title: str, header: str, pager
         },
     )
     body = mathml(body)
+    figure = itertools.count(1)
+    body = re.sub(r"<img (?![^>]*\balt=)", lambda m: f'<img alt="{html.escape(title)}: figure {next(figure)}" ', body)
     return body.replace("<!--crmlab-toc-->", table_of_contents(body))
 
 
@@ -213,7 +216,7 @@ def _page(title: str, header: str, content: str) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
-        f"<title>{html.escape(title)}</title>\n<style>{CSS}</style>\n</head>\n"
+        f'<title>{html.escape(title)}</title>\n<link rel="icon" href="data:,">\n<style>{CSS}</style>\n</head>\n'
         f'<body class="crmlab-page">\n{header}\n<div class="crmlab-layout"><main class="crmlab-content">\n'
         f"{content}\n</main></div>\n</body>\n</html>\n"
     )

@@ -25,6 +25,7 @@ from crmlab.clv.models import (
     probability_alive,
     tracking,
 )
+from crmlab.clv.scale import predict_to_parquet
 from crmlab.clv.plots import (
     plot_alive_path,
     plot_clv_concentration,
@@ -52,6 +53,7 @@ __all__ = [
     "parameter_table",
     "period_codes",
     "period_sql",
+    "predict_to_parquet",
     "plot_alive_path",
     "plot_clv_concentration",
     "plot_clv_distribution",

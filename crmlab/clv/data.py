@@ -77,17 +77,28 @@ def period_codes(dates: np.ndarray | pd.Series | pd.DatetimeIndex, freq: str) ->
     return values.astype("datetime64[M]").view("int64")  # numpy floors to the month
 
 
+def _floor_div_sql(numerator: str, divisor: int) -> str:
+    """Integer floor division in SQL, exact for negative numerators too (before 1970)."""
+    return f"((({numerator}) - ((({numerator}) % {divisor}) + {divisor}) % {divisor}) // {divisor})"
+
+
 def period_sql(column: str, freq: str) -> str:
-    """The same period number as :func:`period_codes`, as a DuckDB SQL expression on a TIMESTAMP."""
+    """The same period number as :func:`period_codes`, as a DuckDB SQL expression on a TIMESTAMP.
+
+    Integer arithmetic on nanoseconds since 1970, so it is exact to the nanosecond (DuckDB's date
+    functions round nanosecond timestamps to microseconds); months from the day number.
+    """
     _check_freq(freq, 1)
     ns = f"epoch_ns({column})"
+    day = _floor_div_sql(ns, _NS_PER_DAY)
     if freq == "h":
-        return f"floor({ns} / {_NS_PER_HOUR})::BIGINT"
+        return _floor_div_sql(ns, _NS_PER_HOUR)
     if freq == "D":
-        return f"floor({ns} / {_NS_PER_DAY})::BIGINT"
+        return day
     if freq == "W":
-        return f"floor((floor({ns} / {_NS_PER_DAY}) + 3) / 7)::BIGINT"
-    return f"(12 * (year({column}) - 1970) + month({column}) - 1)::BIGINT"
+        return _floor_div_sql(f"{day} + 3", 7)
+    date = f"(DATE '1970-01-01' + ({day})::INTEGER)"
+    return f"(12 * (year({date}) - 1970) + month({date}) - 1)"
 
 
 def summary_columns(
