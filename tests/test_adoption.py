@@ -6,7 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -24,12 +23,10 @@ from crmlab.errors import (
     SpecificationError,
 )
 
-matplotlib.use("Agg")
-
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
 sys.path.insert(0, str(ROOT / "datasets"))
-import make_firm_survey  # noqa: E402
+import make_firm_survey
 
 
 @pytest.fixture(scope="module")

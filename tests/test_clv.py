@@ -443,9 +443,6 @@ def test_bgbb_predictions_accept_arrays():
 
 @pytest.mark.parametrize("draw", ["tracking", "holdout", "heatmap", "path", "distribution", "concentration"])
 def test_plots_have_titles_and_labels(draw, bgnbd, transactions, cal_holdout, summary):
-    import matplotlib
-
-    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots()

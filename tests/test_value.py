@@ -5,18 +5,14 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-
-from crmlab import value as v  # noqa: E402
-from crmlab.datasets import load_cdnow_summary, load_cdnow_transactions, load_delivered_value_example  # noqa: E402
-from crmlab.errors import (  # noqa: E402
+from crmlab import value as v
+from crmlab.datasets import load_cdnow_summary, load_cdnow_transactions, load_delivered_value_example
+from crmlab.errors import (
     CrmlabError,
     CrmlabWarning,
     DataValidationError,
@@ -27,12 +23,6 @@ from crmlab.errors import (  # noqa: E402
 )
 
 DATA = Path(__file__).parent / "data"
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 @pytest.fixture(scope="module")
@@ -536,7 +526,6 @@ def test_tier_summary_alignment_and_playbook():
     assert set(playbook.index.get_level_values("grouping")) == {"pyramid", "volume", "tenure"}
     for grouping, tiers in (("pyramid", v.PYRAMID_TIERS), ("volume", v.VOLUME_GROUPS), ("tenure", v.TENURE_GROUPS)):
         assert set(playbook.loc[grouping].index) == set(tiers)
-
 
 
 def test_notebook_01_exercise_answers_by_hand():

@@ -3,35 +3,25 @@
 import copy
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from matplotlib.patches import FancyArrowPatch
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-import yaml  # noqa: E402
-from matplotlib.patches import FancyArrowPatch  # noqa: E402
-
-from crmlab import datasets  # noqa: E402
-from crmlab import valuechain as vc  # noqa: E402
-from crmlab.errors import (  # noqa: E402
+from crmlab import datasets
+from crmlab import valuechain as vc
+from crmlab.errors import (
     CrmlabError,
     CrmlabWarning,
     DataFileError,
     ParameterError,
     SpecificationError,
 )
-from crmlab.exercises import check, exercises  # noqa: E402
+from crmlab.exercises import check, exercises
 
 DATA = Path(__file__).parent / "data"
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def hand_spec() -> dict:

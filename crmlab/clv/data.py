@@ -186,12 +186,19 @@ def _timestamp(value: Any, name: str) -> pd.Timestamp:
     return stamp.tz_convert(None) if stamp.tz is not None else stamp
 
 
-def _warn_after_end(n_after: int, end: pd.Timestamp, name: str) -> None:
+def _leave_out_after_end(n_after: int, n_rows: int, end: pd.Timestamp, date_col: str) -> None:
+    """Rows dated after the observation end are left out, with a warning that counts them; when that
+    would leave nothing, it is an error."""
+    if n_after and n_after == n_rows:
+        raise DataValidationError(
+            f"every transaction is after observation_end {end}", column=date_col,
+            fix="pass an observation_end on or after the first transaction",
+        )
     if n_after:
         warnings.warn(
-            f"{n_after} transaction row(s) dated after {name} {end} were left out of the summary; "
-            f"move {name} later to include them",
-            CrmlabWarning, stacklevel=3,
+            f"{n_after} transaction row(s) dated after observation_end {end} were left out of the summary; "
+            "move observation_end later to include them",
+            CrmlabWarning, stacklevel=4,
         )
 
 
@@ -316,13 +323,8 @@ def rfm_summary(
     cust, _, ids_of = _customer_codes(customers)
     keep = codes <= end_period
     n_after = int(len(keep) - np.count_nonzero(keep))
+    _leave_out_after_end(n_after, len(keep), end, date_col)
     if n_after:
-        if n_after == len(keep):
-            raise DataValidationError(
-                f"every transaction is after observation_end {end}", column=date_col,
-                fix="pass an observation_end on or after the first transaction",
-            )
-        _warn_after_end(n_after, end, "observation_end")
         cust, codes = cust[keep], codes[keep]
         amounts = amounts[keep] if amounts is not None else None
     present, columns = _summarise(cust, codes, amounts, end_period, freq_multiplier)
@@ -376,7 +378,7 @@ def calibration_holdout(
             fix="pass a calibration_end after the first transaction",
         )
     in_hold = ~in_cal & (dates <= obs_end.asm8)
-    _warn_after_end(int(len(dates) - np.count_nonzero(in_cal | in_hold)), obs_end, "observation_end")
+    _leave_out_after_end(int(len(dates) - np.count_nonzero(in_cal | in_hold)), len(dates), obs_end, date_col)
     present, cal = _summarise(
         cust[in_cal], codes[in_cal], None if amounts is None else amounts[in_cal], cal_period, freq_multiplier
     )

@@ -41,7 +41,7 @@ from crmlab.clv.data import (
     _check_freq,
     _timestamp,
     _validated,
-    _warn_after_end,
+    _leave_out_after_end,
     period_codes,
     period_sql,
     summary_columns,
@@ -467,12 +467,7 @@ def rfm_summary_duckdb(
             if end is None:
                 end = pd.Timestamp(stats["last_ns"])
             end_period = _end_period(end, freq)
-            if stats["after"] == stats["rows"]:
-                raise DataValidationError(
-                    f"every transaction is after observation_end {end}", column=date_col,
-                    fix="pass an observation_end on or after the first transaction",
-                )
-            _warn_after_end(stats["after"], end, "observation_end")
+            _leave_out_after_end(stats["after"], stats["rows"], end, date_col)
             table = files.per_customer_frame(files.per_customer(files.log(f"p <= {end_period}")) + " ORDER BY c")
         finally:
             files.close()
@@ -517,7 +512,7 @@ def calibration_holdout_duckdb(
                     f"no transaction on or before calibration_end {cal_end}", column=date_col,
                     fix="pass a calibration_end after the first transaction",
                 )
-            _warn_after_end(stats["after"], obs_end, "observation_end")
+            _leave_out_after_end(stats["after"], stats["rows"], obs_end, date_col)
             cal = files.per_customer(files.log(f"epoch_ns(d) <= {cal_ns}"))
             hold_rows = files.log(f"epoch_ns(d) > {cal_ns} AND epoch_ns(d) <= {obs_ns}")
             spend = ", sum(a) AS hold_spend" if monetary_col is not None else ""
@@ -741,12 +736,7 @@ def rfm_summary_dask(
     if end is None:
         end = pd.Timestamp(total["last"])
         end_period = _end_period(end, freq)
-    if total["after"] == total["rows"]:
-        raise DataValidationError(
-            f"every transaction is after observation_end {end}", column=date_col,
-            fix="pass an observation_end on or after the first transaction",
-        )
-    _warn_after_end(total["after"], end, "observation_end")
+    _leave_out_after_end(total["after"], total["rows"], end, date_col)
     out = _summary_frame(
         table.index, table["n"].to_numpy(), table["first"].to_numpy(), table["last"].to_numpy(),
         table["repeat_spend"].to_numpy() if monetary_col is not None else None, end_period, freq_multiplier,
@@ -779,7 +769,7 @@ def calibration_holdout_dask(
             f"no transaction on or before calibration_end {cal_end}", column=date_col,
             fix="pass a calibration_end after the first transaction",
         )
-    _warn_after_end(total["after"], obs_end, "observation_end")
+    _leave_out_after_end(total["after"], total["rows"], obs_end, date_col)
     money = monetary_col is not None
     out = _summary_frame(
         table.index, table["n"].to_numpy(), table["first"].to_numpy(), table["last"].to_numpy(),
