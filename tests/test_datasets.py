@@ -211,3 +211,15 @@ def test_parquet_input(tmp_path):
     pd.DataFrame({"customer_id": ["x", "y"], "date": ["2021-05-01", "2021-05-02"], "amount": [1.0, 2.0]}).to_parquet(path)
     df = datasets.read_transactions(path, amount_col="amount")
     assert df["amount"].sum() == 3.0
+
+
+@pytest.mark.parametrize("name", list(datasets.catalogue().index))
+def test_every_catalogued_loader_returns_data_with_its_provenance(name):
+    entry = datasets.catalogue().loc[name]
+    loaded = getattr(datasets, entry["loader"].rsplit(".", 1)[1])()
+    assert len(loaded) > 0 if hasattr(loaded, "__len__") else loaded is not None
+    for key in PROVENANCE:
+        assert loaded.attrs[key] == entry[key] if key != "name" else loaded.attrs[key] == name
+    if entry["synthetic"]:
+        words = ("synthetic", "illustrative", "constructed", "placeholder")
+        assert any(w in entry["description"].lower() for w in words), f"{name}: say in the description that it is synthetic"
