@@ -161,7 +161,7 @@ def table_of_contents(page: str) -> str:
     """Nested list of links to the page's h2 and h3 headings (the ids nbconvert gives them)."""
     items = []
     for level, anchor, text in re.findall(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', page, re.S):
-        label = re.sub(r"<[^>]+>", "", text).replace("¶", "").strip()
+        label = re.sub(r'<a class="anchor-link".*?</a>', "", text, flags=re.S).strip()
         items.append((int(level), anchor, label))
     if not items:
         return ""
@@ -193,9 +193,13 @@ def mathml(page: str) -> str:
     def inline(m: re.Match[str]) -> str:
         return convert(html.unescape(m.group(1)))
 
+    def convert_text(text: str) -> str:
+        return _INLINE_MATH.sub(inline, _DISPLAY_MATH.sub(display, text))
+
     def convert_cell(m: re.Match[str]) -> str:
-        text = _DISPLAY_MATH.sub(display, m.group(0))
-        return _INLINE_MATH.sub(inline, text)
+        # text between tags only: ids and links of headings keep their dollar signs
+        parts = re.split(r"(<[^>]*>)", m.group(0))
+        return "".join(part if part.startswith("<") else convert_text(part) for part in parts)
 
     # markdown cells are rendered inside <div class="... jp-RenderedMarkdown ..."> … </div>
     return re.sub(r'<div class="[^"]*jp-RenderedMarkdown[^"]*"[^>]*>.*?</div>', convert_cell, page, flags=re.S)

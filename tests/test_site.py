@@ -70,6 +70,11 @@ def test_mathml_replaces_dollar_math_in_markdown_only():
     assert out.count("<math") == 2 and 'display="block"' in out
     assert "<pre>costs $5 and $6</pre>" in out
     assert "$" not in out.split("<pre>")[0]
+    heading = ('<div class="jp-RenderedMarkdown"><h2 id="From-a-log-to-$(x,-t_x)$">From a log to $(x, t_x)$'
+               '<a class="anchor-link" href="#From-a-log-to-$(x,-t_x)$">¶</a></h2></div>')
+    out = site.mathml(heading)
+    assert 'id="From-a-log-to-$(x,-t_x)$"' in out and 'href="#From-a-log-to-$(x,-t_x)$"' in out
+    assert out.count("<math") == 1
 
 
 def test_table_of_contents_nests_h3_under_h2():
