@@ -303,7 +303,9 @@ def rfm_summary(
 
     Same output as ``lifetimes.utils.summary_data_from_transaction_data`` (whose ``freq="M"`` and
     ``"h"`` fail), faster and leaner. ``observation_end`` defaults to the last transaction; rows after
-    it are left out with a :class:`~crmlab.errors.CrmlabWarning`. The index holds the customer ids in
+    it are left out with a :class:`~crmlab.errors.CrmlabWarning` that counts them (so a customer whose
+    first purchase is after it is not summarised), and an ``observation_end`` before every purchase is
+    a :class:`~crmlab.errors.DataValidationError`. The index holds the customer ids in
     sorted order; ``df.attrs`` records ``freq``, ``freq_multiplier`` and ``observation_end``.
     A path, glob or list of CSV/Parquet files, or a Dask DataFrame, is summarised out of core by
     :mod:`crmlab.clv.scale` with the same definitions.
