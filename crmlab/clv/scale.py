@@ -114,6 +114,18 @@ def _summary_frame(
     return pd.DataFrame({f"{k}{suffix}": v for k, v in columns.items()}, index=ids)
 
 
+def _rfm_frame(
+    table: pd.DataFrame, monetary: bool, end: pd.Timestamp, end_period: int, freq: str, freq_multiplier: float
+) -> pd.DataFrame:
+    """The :func:`rfm_summary` result from one row per customer (``n``, ``first``, ``last``, ``repeat_spend``)."""
+    out = _summary_frame(
+        table.index, table["n"].to_numpy(), table["first"].to_numpy(), table["last"].to_numpy(),
+        table["repeat_spend"].to_numpy() if monetary else None, end_period, freq_multiplier,
+    )
+    out.attrs.update(freq=freq, freq_multiplier=freq_multiplier, observation_end=str(end))
+    return out
+
+
 def _add_holdout(
     out: pd.DataFrame,
     hold_periods: np.ndarray,
@@ -471,12 +483,7 @@ def rfm_summary_duckdb(
             table = files.per_customer_frame(files.per_customer(files.log(f"p <= {end_period}")) + " ORDER BY c")
         finally:
             files.close()
-    out = _summary_frame(
-        table.index, table["n"].to_numpy(), table["first"].to_numpy(), table["last"].to_numpy(),
-        table["repeat_spend"].to_numpy() if monetary_col is not None else None, end_period, freq_multiplier,
-    )
-    out.attrs.update(freq=freq, freq_multiplier=freq_multiplier, observation_end=str(end))
-    return out
+    return _rfm_frame(table, monetary_col is not None, end, end_period, freq, freq_multiplier)
 
 
 def calibration_holdout_duckdb(
@@ -737,12 +744,7 @@ def rfm_summary_dask(
         end = pd.Timestamp(total["last"])
         end_period = _end_period(end, freq)
     _leave_out_after_end(total["after"], total["rows"], end, date_col)
-    out = _summary_frame(
-        table.index, table["n"].to_numpy(), table["first"].to_numpy(), table["last"].to_numpy(),
-        table["repeat_spend"].to_numpy() if monetary_col is not None else None, end_period, freq_multiplier,
-    )
-    out.attrs.update(freq=freq, freq_multiplier=freq_multiplier, observation_end=str(end))
-    return out
+    return _rfm_frame(table, monetary_col is not None, end, end_period, freq, freq_multiplier)
 
 
 def calibration_holdout_dask(
