@@ -100,6 +100,18 @@ def package_file(package: str, *parts: str) -> Path:
     return path
 
 
+def data_file(name: str, generator: str | None = None) -> Path:
+    """Path of one of the project's own data files in :data:`DATA_DIR`; a clear error if it is missing.
+
+    ``generator`` names the seeded script in ``datasets/`` that writes the file, for the error message.
+    """
+    path = DATA_DIR / name
+    if not path.is_file():
+        fix = f"regenerate it with `python datasets/{generator}`" if generator else "restore it from the crmlab repository"
+        raise DataFileError(f"{name} is missing from {DATA_DIR} (CRMLAB_DATA_DIR sets another folder); {fix}")
+    return path
+
+
 # ---------------------------------------------------------------------------------------------------
 # CDNOW (shipped by lifetimes)
 
@@ -412,9 +424,7 @@ def load_delivered_value_example() -> pd.DataFrame:
     """Online vs offline purchase as a tidy offerings x components table for :func:`crmlab.value.delivered_value`."""
     from crmlab.value import delivered_value
 
-    path = DATA_DIR / "delivered_value_example.csv"
-    if not path.is_file():
-        raise DataFileError(f"{path} is missing; restore it from the crmlab repository")
+    path = data_file("delivered_value_example.csv")
     out = pd.read_csv(path, dtype={c: "str" for c in ("offering", "side", "dimension", "item", "channel_part")})
     require_columns(out, ["offering", "side", "dimension", "item", "channel_part", "amount", "weight"],
                     what=path.name)
@@ -450,7 +460,7 @@ def load_adoption_statistics(verified_only: bool = False) -> pd.DataFrame:
     """The published-statistics table, validated (every row sourced); ``verified_only`` drops unverified rows."""
     from crmlab.adoption import validate_statistics
 
-    out = validate_statistics(pd.read_csv(DATA_DIR / "crm_adoption_statistics.csv", keep_default_na=False,
+    out = validate_statistics(pd.read_csv(data_file("crm_adoption_statistics.csv"), keep_default_na=False,
                                           na_values={"year": [""], "value": [""], "value_high": [""]}))
     if verified_only:
         out = out[out["verified"]].reset_index(drop=True)
@@ -478,7 +488,7 @@ _FIRM_SURVEY_INT = ("barrier_cost", "barrier_consulting", "barrier_skills", "bar
 )
 def load_firm_survey() -> pd.DataFrame:
     """The synthetic firm survey; answers not asked are ``<NA>`` (nullable Int64)."""
-    out = pd.read_csv(DATA_DIR / "crm_firm_survey.csv", dtype={"crm_tier_used": str})
+    out = pd.read_csv(data_file("crm_firm_survey.csv", generator="make_firm_survey.py"), dtype={"crm_tier_used": str})
     return out.astype({c: "Int64" for c in _FIRM_SURVEY_INT} | {"employees": "int64", "adopted": "int64",
                                                                 "regions_served": "int64", "weight": "float64"})
 
@@ -505,7 +515,7 @@ def load_readiness_instrument() -> pd.DataFrame:
     """The practices of the readiness instrument (``practice_id``, ``building_block``, ``source_factor``, ``practice``)."""
     from crmlab.adoption import validate_instrument
 
-    return validate_instrument(pd.read_csv(DATA_DIR / "crm_readiness_instrument.csv"))
+    return validate_instrument(pd.read_csv(data_file("crm_readiness_instrument.csv")))
 
 
 @dataset(
@@ -523,11 +533,11 @@ def load_readiness_instrument() -> pd.DataFrame:
 def load_readiness_cases(profiles: bool = False) -> pd.DataFrame:
     """Case-firm scores in long form (``firm``, ``practice_id``, ``intention``, ``reality``), or their profiles."""
     if profiles:
-        return pd.read_csv(DATA_DIR / "crm_readiness_case_firms.csv").astype({"employees": "int64",
+        return pd.read_csv(data_file("crm_readiness_case_firms.csv")).astype({"employees": "int64",
                                                                                "regions_served": "int64"})
     from crmlab.adoption import validate_scorecard
 
-    return validate_scorecard(pd.read_csv(DATA_DIR / "crm_readiness_cases.csv"), load_readiness_instrument())
+    return validate_scorecard(pd.read_csv(data_file("crm_readiness_cases.csv")), load_readiness_instrument())
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -547,10 +557,7 @@ _SOURCE_PAPERS = (
 def _read_yaml(name: str) -> dict[str, object]:
     import yaml
 
-    path = DATA_DIR / name
-    if not path.is_file():
-        raise DataFileError(f"{name} is missing from {DATA_DIR}; set CRMLAB_DATA_DIR or reinstall crmlab")
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return yaml.safe_load(data_file(name).read_text(encoding="utf-8"))
 
 
 @dataset(
@@ -607,7 +614,7 @@ def load_valuechain_case() -> ValueChain:
     """The e-commerce case firm as a validated :class:`crmlab.valuechain.ValueChain` (provenance in ``.attrs``)."""
     from crmlab.valuechain import read_value_chain
 
-    return read_value_chain(DATA_DIR / "valuechain_case_ecommerce.yaml")
+    return read_value_chain(data_file("valuechain_case_ecommerce.yaml"))
 
 
 @dataset(
@@ -625,7 +632,7 @@ def load_valuechain_template() -> ValueChain:
     """The template as shipped, as a :class:`crmlab.valuechain.ValueChain` (placeholders, no real firm)."""
     from crmlab.valuechain import read_value_chain
 
-    return read_value_chain(DATA_DIR / "valuechain_template.yaml")
+    return read_value_chain(data_file("valuechain_template.yaml"))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -652,9 +659,7 @@ SERVQUAL_WEIGHTS = ["W_tangibles", "W_reliability", "W_responsiveness", "W_assur
 )
 def load_servqual_survey() -> pd.DataFrame:
     """The synthetic SERVQUAL survey: ids and segments as categoricals, answers and weights as ``int64``."""
-    path = DATA_DIR / "servqual_ecommerce.csv"
-    if not path.is_file():
-        raise DataFileError(f"{path} is missing; regenerate it with `python datasets/make_servqual.py`")
+    path = data_file("servqual_ecommerce.csv", generator="make_servqual.py")
     raw = pd.read_csv(path, dtype={"respondent_id": str})
     require_columns(raw, ["respondent_id", "segment", "channel", *SERVQUAL_ITEMS, *SERVQUAL_WEIGHTS, "recommend"],
                     what=path.name)

@@ -298,13 +298,14 @@ def load_glossary(path: Path = GLOSSARY) -> pd.DataFrame:
 
 def glossary_page(header: str) -> str:
     glossary = load_glossary().sort_values("term_en", key=lambda s: s.str.lower())
+    pages = {p.name[:2]: p.with_suffix(".html").name for p in course.notebooks()}
     table = pd.DataFrame(
         {
             "English": "<b>" + glossary["term_en"].map(html.escape) + "</b>",
             "中文": glossary["term_zh"].map(html.escape),
             "Meaning": glossary["definition"].map(html.escape),
             "Notebook": glossary["notebook"].map(
-                lambda n: f'<a href="{_html_name(n)}">{html.escape(n)}</a>' if n else ""
+                lambda n: f'<a href="{pages.get(n, "index.html")}">{html.escape(n)}</a>' if n else ""
             ),
         }
     )
@@ -312,11 +313,6 @@ def glossary_page(header: str) -> str:
 <p>The core terms of the course in English and Chinese, with the notebook where each is introduced.</p>
 {_table(table)}"""
     return _page("Glossary — crmlab", header, content)
-
-
-def _html_name(number: str) -> str:
-    matches = [p for p in course.notebooks() if p.name.startswith(number)]
-    return matches[0].with_suffix(".html").name if matches else "index.html"
 
 
 # ---------------------------------------------------------------------------------------------------

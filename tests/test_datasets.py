@@ -223,3 +223,11 @@ def test_every_catalogued_loader_returns_data_with_its_provenance(name):
     if entry["synthetic"]:
         words = ("synthetic", "illustrative", "constructed", "placeholder")
         assert any(w in entry["description"].lower() for w in words), f"{name}: say in the description that it is synthetic"
+
+
+def test_missing_own_data_file_says_how_to_get_it_back(monkeypatch, tmp_path):
+    monkeypatch.setattr(datasets, "DATA_DIR", tmp_path)
+    with pytest.raises(DataFileError, match=r"servqual_ecommerce.csv is missing .*python datasets/make_servqual.py"):
+        datasets.load_servqual_survey()
+    with pytest.raises(DataFileError, match="restore it from the crmlab repository"):
+        datasets.load_adoption_statistics()
