@@ -10,7 +10,6 @@ import http.server
 import shutil
 import threading
 import urllib.parse
-from pathlib import Path
 
 import pytest
 

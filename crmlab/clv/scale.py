@@ -528,7 +528,7 @@ def calibration_holdout_duckdb(
                 f"FROM ({hold_rows}) GROUP BY c"
             )
             table = files.per_customer_frame(
-                f"SELECT cal.*, coalesce(h.hold_periods, 0) AS hold_periods, coalesce(h.hold_rows, 0) AS hold_rows"
+                "SELECT cal.*, coalesce(h.hold_periods, 0) AS hold_periods, coalesce(h.hold_rows, 0) AS hold_rows"
                 + (", coalesce(h.hold_spend, 0) AS hold_spend" if monetary_col is not None else "")
                 + f" FROM ({cal}) AS cal LEFT JOIN ({hold}) AS h USING (c) ORDER BY c"
             )
