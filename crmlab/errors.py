@@ -119,6 +119,58 @@ def offending_rows(mask: pd.Series) -> list[Any]:
     return list(mask.index[mask.fillna(False).to_numpy(dtype=bool)])
 
 
+def check_rows(
+    mask: pd.Series | Sequence[bool],
+    *,
+    column: str | None,
+    problem: str,
+    fix: str,
+    data: pd.DataFrame | None = None,
+    error: type[DataValidationError] = DataValidationError,
+) -> None:
+    """Raise ``error`` naming ``column``, the offending rows and the fix if any row of ``mask`` is true.
+
+    The one row check of crmlab: every validator states a rule as a boolean mask over the rows and
+    hands it here, so every message has the same shape (problem, count, first rows, excerpt, fix).
+
+    Parameters
+    ----------
+    mask : pandas.Series or sequence of bool
+        True where a row breaks the rule; ``NaN`` counts as false. A plain sequence is labelled
+        0, 1, 2, ... (line numbers of the input).
+    column : str or None
+        The column the rule is about, named in the message.
+    problem : str
+        What is wrong with those rows, e.g. ``"missing customer id"``.
+    fix : str
+        How to fix it, in words a user can act on.
+    data : pandas.DataFrame, optional
+        The table, to show an excerpt of the first offending rows.
+    error : type, default DataValidationError
+        The exception class to raise (a subclass of :class:`DataValidationError`).
+
+    Raises
+    ------
+    DataValidationError
+        When any row is offending.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> check_rows(pd.Series([False, True]), column="amount", problem="negative amount", fix="remove returns")
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.DataValidationError: column 'amount': negative amount
+    1 offending row(s): [1]
+    How to fix: remove returns
+    """
+    if not isinstance(mask, pd.Series):
+        mask = pd.Series(mask, dtype="boolean" if len(mask) == 0 else None)
+    rows = offending_rows(mask)
+    if rows:
+        raise error(problem, column=column, rows=rows, fix=fix, data=data)
+
+
 def require_columns(df: pd.DataFrame, columns: Sequence[str], *, what: str = "the data") -> None:
     """Raise :class:`MissingColumnError` if any of ``columns`` is absent from ``df``."""
     missing = [c for c in columns if c not in df.columns]
