@@ -23,6 +23,8 @@ Every plot takes ``ax=`` (a new figure when ``None``) and returns it.
 from __future__ import annotations
 
 import difflib
+import math
+import numbers
 import os
 import textwrap
 import warnings
@@ -35,13 +37,13 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import yaml
 from matplotlib import colors as mcolors
 from matplotlib.axes import Axes
 from matplotlib.patches import Circle, FancyArrowPatch, Polygon, Rectangle
 
 from crmlab import datasets
-from crmlab.errors import CrmlabWarning, DataFileError, ParameterError, SpecificationError
+from crmlab.errors import CrmlabWarning, ParameterError, SpecificationError
+from crmlab.files import MAX_YAML_BYTES, describe_value, load_yaml
 
 #: Porter's five primary activities, in the order of his figure (left to right).
 PRIMARY_ACTIVITIES = ("inbound_logistics", "operations", "outbound_logistics", "marketing_sales", "service")
@@ -140,31 +142,18 @@ class ValueChain:
                 f"{len(self.initiatives)} initiatives, {len(self.linkages)} linkages)")
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe YAML loader that records duplicate mapping keys instead of keeping the last silently."""
-
-    def __init__(self, stream: Any) -> None:
-        super().__init__(stream)
-        self.duplicates: list[str] = []
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[Any, int] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            line = key_node.start_mark.line + 1
-            if isinstance(key, str) and key in seen:
-                self.duplicates.append(f"duplicate key {key!r} at line {line} (first at line {seen[key]})")
-            elif isinstance(key, str):
-                seen[key] = line
-        return super().construct_mapping(node, deep=deep)
-
-
-def read_value_chain(source: str | os.PathLike[str] | Mapping[str, Any]) -> ValueChain:
+def read_value_chain(source: str | os.PathLike[str] | Mapping[str, Any], *, encoding: str | None = None,
+                     max_bytes: int = MAX_YAML_BYTES) -> ValueChain:
     """Read and validate a value-chain specification (a YAML file or an already-parsed mapping).
 
-    Every problem is collected and raised at once as a :class:`SpecificationError`: unknown or
-    missing activities, missing or negative cost shares, shares that do not sum to one, duplicate
-    keys, unknown touchpoints or activities in initiatives and linkages, scores outside the scale.
+    The file is read by :func:`crmlab.files.load_yaml`: UTF-8 (with or without a byte-order mark) unless
+    ``encoding=`` names another codec (e.g. ``"gb18030"``), at most ``max_bytes``, with bounded nesting
+    and aliases. Every problem is collected and raised at once as a :class:`SpecificationError`:
+    unknown or missing activities, missing or negative cost shares, shares that do not sum to one,
+    duplicate keys, unknown touchpoints or activities in initiatives and linkages, scores outside the
+    scale, and values of the wrong type (a mapping or list where a name belongs, ``2e6`` or ``010``
+    that YAML reads as text, numbers too large to compute with), each with the key and how to write it.
+    Unreadable files raise :class:`~crmlab.errors.DataFileError`.
     """
     problems: list[str] = []
     if isinstance(source, Mapping):
@@ -172,19 +161,10 @@ def read_value_chain(source: str | os.PathLike[str] | Mapping[str, Any]) -> Valu
         where = "value-chain specification"
     else:
         path = Path(source)
-        if not path.is_file():
-            raise DataFileError(f"no such file: {str(path)!r}; check the path (relative paths start at {Path.cwd()})")
-        with path.open(encoding="utf-8") as stream:
-            loader = _UniqueKeyLoader(stream)
-            try:
-                spec = loader.get_single_data()
-            except yaml.YAMLError as exc:
-                raise DataFileError(f"{path.name} is not valid YAML (check the indentation, colons and "
-                                    f"brackets at the line shown): {exc}") from exc
-            finally:
-                loader.dispose()
-        problems += loader.duplicates
         where = f"value chain {path.name}"
+        duplicates: list[str] = []
+        spec = load_yaml(path, what=where, encoding=encoding, max_bytes=max_bytes, duplicates=duplicates)
+        problems += duplicates
     if not isinstance(spec, Mapping):
         raise SpecificationError(where, ["the specification must be a mapping with the keys "
                                          f"{', '.join(_REQUIRED_TOP)} (and optionally touchpoints, initiatives, linkages)"],
@@ -211,15 +191,45 @@ def _number(value: object, what: str, problems: list[str], lo: float | None = No
     if value is None:
         problems.append(f"{what} is missing")
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not np.isfinite(value):
-        problems.append(f"{what} must be a number, got {value!r}")
+    number = _finite(value)
+    if number is None:
+        problems.append(f"{what} must be a number, {describe_value(value, expected='number')}")
         return None
     if (lo is not None and value < lo) or (hi is not None and value > hi):
         bounds = f"between {lo:g} and {hi:g}" if lo is not None and hi is not None else (
             f">= {lo:g}" if lo is not None else f"<= {hi:g}")
         problems.append(f"{what} must be {bounds}, got {value!r}")
         return None
-    return float(value)
+    return number
+
+
+def _finite(value: object) -> float | None:
+    """``value`` as a finite float, or ``None`` (booleans, text, containers, inf, nan, huge integers)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _text(value: object, what: str, problems: list[str], *, name: bool = False) -> str | None:
+    """``value`` as text, or ``None`` after recording why it cannot be one.
+
+    A name (``name=True``: activity, touchpoint and initiative keys, linkage ends) must be text or a whole
+    number; free text (firm, descriptions) may also be a decimal number or a date. Mappings, lists and
+    YAML's booleans (an unquoted yes/no/on/off) are refused with how to write the value.
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)):
+        return str(value)
+    if not name and (isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+                     or hasattr(value, "isoformat")):
+        return str(value)
+    problems.append(f"{what} must be {'a name' if name else 'text'}, {describe_value(value, expected='text')}")
+    return None
 
 
 def _entries(spec: Mapping[str, Any], section: str, allowed: set[str], problems: list[str]) -> list[dict[str, Any]]:
@@ -265,6 +275,13 @@ def _build(spec: Mapping[str, Any], problems: list[str]) -> ValueChain | None:
     if margin is not None and margin >= 1:
         problems.append(f"margin must be below 1 (a share of revenue: 0.05 = 5 %), got {margin:g}")
         margin = None
+    firm = None
+    if "firm" in spec:
+        firm = _text(spec["firm"], "firm", problems) if spec["firm"] is not None else None
+        if spec["firm"] is None or firm == "":
+            problems.append("firm is empty: write the firm's name after 'firm:'")
+    currency = _text(spec.get("currency", "currency units"), "currency", problems)
+    description = _text(spec.get("description", ""), "description", problems)
     scale = _scale(spec.get("scale", [1, 7]), problems)
     activities = _activities(spec, problems)
     touchpoints = _touchpoints(spec, scale, problems)
@@ -277,19 +294,19 @@ def _build(spec: Mapping[str, Any], problems: list[str]) -> ValueChain | None:
     activities.insert(0, "label", porter.loc[list(ACTIVITIES), "label"].to_numpy())
     activities.insert(0, "kind", porter.loc[list(ACTIVITIES), "kind"].to_numpy())
     return ValueChain(
-        firm=str(spec["firm"]), revenue=revenue, activities=activities, touchpoints=touchpoints,
+        firm=str(firm), revenue=revenue, activities=activities, touchpoints=touchpoints,
         initiatives=initiatives, impacts=impacts, touchpoint_effects=effects, linkages=linkages,
-        currency=str(spec.get("currency", "currency units")), description=str(spec.get("description", "")),
+        currency=str(currency), description=str(description),
         scale=scale,
     )
 
 
 def _scale(raw: object, problems: list[str]) -> tuple[float, float] | None:
-    if (not isinstance(raw, list) or len(raw) != 2
-            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in raw) or raw[0] >= raw[1]):
+    ends = [_finite(v) for v in raw] if isinstance(raw, list) and len(raw) == 2 else [None]
+    if None in ends or ends[0] >= ends[1]:
         problems.append(f"scale must be [lowest, highest] score, e.g. [1, 7], got {raw!r}")
         return None
-    return float(raw[0]), float(raw[1])
+    return ends[0], ends[1]
 
 
 def _activities(spec: Mapping[str, Any], problems: list[str]) -> pd.DataFrame | None:
@@ -302,6 +319,10 @@ def _activities(spec: Mapping[str, Any], problems: list[str]) -> pd.DataFrame | 
         if name is None:
             problems.append(f"activities entry {i} has no 'activity' name")
             continue
+        if not isinstance(name, str):
+            name = _text(name, f"activities entry {i}: activity", problems, name=True)
+            if name is None:
+                continue
         if name not in ACTIVITIES:
             problems.append(f"activities entry {i}: unknown activity {name!r}{_suggest(name, ACTIVITIES)}; "
                             f"Porter's nine are {', '.join(ACTIVITIES)}")
@@ -315,8 +336,8 @@ def _activities(spec: Mapping[str, Any], problems: list[str]) -> pd.DataFrame | 
             "variable_share": _number(entry.get("variable_share", 1.0), f"{what}: variable_share", problems, 0.0, 1.0),
             "value_share": (_number(entry["value_share"], f"{what}: value_share", problems, 0.0, 1.0)
                             if "value_share" in entry else np.nan),
-            "as_is": str(entry.get("as_is", "")),
-            "to_be": str(entry.get("to_be", "")),
+            "as_is": str(_text(entry.get("as_is", ""), f"{what}: as_is", problems)),
+            "to_be": str(_text(entry.get("to_be", ""), f"{what}: to_be", problems)),
         })
     if "activities" in spec:
         missing = [a for a in ACTIVITIES if a not in rows]
@@ -350,17 +371,22 @@ def _touchpoints(spec: Mapping[str, Any], scale: tuple[float, float] | None, pro
     rows = []
     for i, entry in enumerate(entries, start=1):
         key = entry.get("key")
+        if key is not None:
+            key = _text(key, f"touchpoints entry {i}: key", problems, name=True)
         what = f"touchpoint {key!r}" if key is not None else f"touchpoints entry {i}"
-        if key is None:
+        if "key" not in entry or entry["key"] is None:
             problems.append(f"touchpoints entry {i} has no 'key'")
         activity = entry.get("activity")
-        if activity is None:
+        if activity is not None and not isinstance(activity, str):
+            _text(activity, f"{what}: activity", problems, name=True)
+        elif activity is None:
             problems.append(f"{what} has no 'activity' (the value activity it belongs to)")
         elif activity not in ACTIVITIES:
             problems.append(f"{what}: unknown activity {activity!r}{_suggest(activity, ACTIVITIES)}")
         scores = {s: _number(entry.get(s), f"{what}: {s}", problems, lo, hi) for s in ("importance", "performance")}
-        rows.append({"touchpoint": key, "name": str(entry.get("name", key)), "stage": str(entry.get("stage", "")),
-                     "activity": activity, **scores})
+        rows.append({"touchpoint": key, "name": str(_text(entry.get("name", key), f"{what}: name", problems)),
+                     "stage": str(_text(entry.get("stage", ""), f"{what}: stage", problems)),
+                     "activity": activity if isinstance(activity, str) else None, **scores})
     table = pd.DataFrame(rows, columns=["touchpoint", "name", "stage", "activity", "importance", "performance"])
     table = table.set_index("touchpoint")
     return table.astype({"importance": "float64", "performance": "float64"})
@@ -373,8 +399,10 @@ def _initiatives(spec: Mapping[str, Any], touchpoints: pd.DataFrame,
     rows, impacts, effects = [], {}, {}
     for i, entry in enumerate(entries, start=1):
         key = entry.get("key")
+        if key is not None:
+            key = _text(key, f"initiatives entry {i}: key", problems, name=True)
         what = f"initiative {key!r}" if key is not None else f"initiatives entry {i}"
-        if key is None:
+        if "key" not in entry or entry["key"] is None:
             problems.append(f"initiatives entry {i} has no 'key'")
         effect = _number(entry.get("revenue_effect"), f"{what}: revenue_effect", problems)
         if effect is not None and effect <= -1:
@@ -392,13 +420,17 @@ def _initiatives(spec: Mapping[str, Any], touchpoints: pd.DataFrame,
         if not isinstance(tp, Mapping):
             problems.append(f"{what}: touchpoint_effects must map touchpoint keys to score changes, got {tp!r}")
             tp = {}
+        # touchpoint keys written as whole numbers (1, 2, ...) are names, as in the touchpoints section
+        tp = {_text(k, f"{what}: touchpoint_effects key", problems, name=True) if not isinstance(k, str) else k: v
+              for k, v in tp.items()}
         for name, amount in tp.items():
             if name not in touchpoints.index:
                 problems.append(f"{what}: touchpoint_effects names unknown touchpoint {name!r}"
                                 f"{_suggest(name, [str(t) for t in touchpoints.index])}")
             _number(amount, f"{what}: effect on touchpoint {name!r}", problems)
-        rows.append({"initiative": key, "name": str(entry.get("name", key)),
-                     "description": str(entry.get("description", "")), "revenue_effect": effect})
+        rows.append({"initiative": key, "name": str(_text(entry.get("name", key), f"{what}: name", problems)),
+                     "description": str(_text(entry.get("description", ""), f"{what}: description", problems)),
+                     "revenue_effect": effect})
         impacts[key], effects[key] = dict(changes), dict(tp)
     table = pd.DataFrame(rows, columns=["initiative", "name", "description", "revenue_effect"]).set_index("initiative")
     index = pd.Index(table.index, name="initiative")
@@ -415,7 +447,13 @@ def _linkages(spec: Mapping[str, Any], problems: list[str]) -> pd.DataFrame:
     rows, seen = [], {}
     for i, entry in enumerate(entries, start=1):
         source, target = entry.get("source"), entry.get("target")
+        if source is not None and not isinstance(source, str):
+            source = _text(source, f"linkages entry {i}: source", problems, name=True)
+        if target is not None and not isinstance(target, str):
+            target = _text(target, f"linkages entry {i}: target", problems, name=True)
         for end, name in (("source", source), ("target", target)):
+            if name is None and entry.get(end) is not None:
+                continue
             if name is None:
                 problems.append(f"linkages entry {i} has no {end}")
             elif name not in ACTIVITIES:
@@ -427,7 +465,8 @@ def _linkages(spec: Mapping[str, Any], problems: list[str]) -> pd.DataFrame:
         seen.setdefault((source, target), i)
         strength = _number(entry.get("strength", 1), f"linkages entry {i}: strength", problems, 1.0, 3.0)
         rows.append({"source": source, "target": target, "strength": strength,
-                     "description": str(entry.get("description", ""))})
+                     "description": str(_text(entry.get("description", ""), f"linkages entry {i}: description",
+                                              problems))})
     table = pd.DataFrame(rows, columns=["source", "target", "strength", "description"])
     return table.astype({"strength": "float64"})
 

@@ -202,7 +202,7 @@ SPEC_ERRORS = [
     ("touchpoints.0.activity", None, "touchpoint 't1' has no 'activity'"),
     ("activities.3.value_share", 2, "activity 'marketing_sales': value_share must be between 0 and 1, got 2"),
     ("initiatives.0.touchpoint_effects", {"t1": "lots"}, "effect on touchpoint 't1' must be a number, got 'lots'"),
-    ("activities.0.activity", ["inbound_logistics"], "unknown activity ['inbound_logistics']"),
+    ("activities.0.activity", ["inbound_logistics"], "activity must be a name, got a list ['inbound_logistics']"),
 ]
 
 
