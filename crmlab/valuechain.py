@@ -729,7 +729,7 @@ def plot_value_chain(chain: ValueChain | None = None, metric: str | pd.Series | 
     """Porter's value-chain diagram: four support bands over five primary chevrons, the margin arrow on
     the right. ``metric`` (a name from :data:`METRICS` or a Series indexed by activity) shades the
     activities; activities without a value are grey. Patches and labels carry the activity key as gid."""
-    ax = _axes(ax, (9.0, 4.6))
+    ax = _axes(ax, (10.0, 4.8))
     labels = activity_labels()
     values: pd.Series | None = None
     if isinstance(metric, str):
@@ -779,8 +779,9 @@ def plot_value_chain(chain: ValueChain | None = None, metric: str | pd.Series | 
         corners = [(x0, 0), (x1, 0), (x1 + notch, h / 2), (x1, h), (x0, h), left]
         ax.add_patch(Polygon(corners, closed=True, facecolor=face(key, "#f7f1e3"), edgecolor="#34495e",
                              linewidth=1.0, gid=key, label=labels[key]))
-        ax.text((x0 + x1) / 2 + notch / 2, h / 2, _wrap(labels[key], 11) + caption(key), ha="center", va="center",
-                fontsize=9, color=ink(key), gid=key)
+        # one word per line keeps every label inside its chevron ("Outbound / logistics", "Marketing / & sales")
+        ax.text((x0 + x1) / 2 + notch / 2, h / 2, _wrap(labels[key], 9) + caption(key), ha="center", va="center",
+                fontsize=8.5, color=ink(key), gid=key)
     right = _CHAIN_RIGHT
     arrow = [(right, 0), (right + notch, h / 2), (right, h), (right, support_top), (right + 1.6, support_top / 2)]
     ax.add_patch(Polygon(arrow, closed=True, facecolor="#d5f0dc", edgecolor="#34495e", linewidth=1.0,
@@ -880,35 +881,87 @@ def plot_journey(chain: ValueChain, to_be_chain: ValueChain | None = None, weake
 
 def plot_linkages(chain: ValueChain, *, ax: Axes | None = None) -> Axes:
     """Directed graph of the linkages between activities (arrow width = strength), laid out like
-    Porter's chain: support activities on the top row, primary activities below."""
-    ax = _axes(ax, (10.0, 5.0))
+    Porter's chain: support activities on the top row, primary activities below.
+
+    Each edge is a quadratic curve whose bend is chosen so that it keeps clear of every other activity
+    (:func:`curve_clear_of`); it starts and ends on the circles' rims, so the arrowheads are visible.
+    """
+    ax = _axes(ax, (10.0, 5.4))
     labels = activity_labels()
     pos = {a: (1.0 + 2.0 * i, 0.0) for i, a in enumerate(PRIMARY_ACTIVITIES)}
-    pos |= {a: (2.0 + 2.0 * i, 2.4) for i, a in enumerate(SUPPORT_ACTIVITIES)}
+    pos |= {a: (2.0 + 2.0 * i, 2.6) for i, a in enumerate(SUPPORT_ACTIVITIES)}
     radius = 0.6
     for key, (x, y) in pos.items():
         primary = key in PRIMARY_ACTIVITIES
         ax.add_patch(Circle((x, y), radius, facecolor="#f7f1e3" if primary else "#e8eef7", edgecolor="#34495e",
                             gid=key, zorder=2))
         ax.text(x, y, _wrap(labels[key], 10), ha="center", va="center", fontsize=7.5, zorder=3, gid=key)
+    centres = {k: np.asarray(v, dtype=float) for k, v in pos.items()}
     for link in chain.linkages.itertuples():
-        (x0, y0), (x1, y1) = pos[link.source], pos[link.target]
-        # links within a row bow away from the chain (up on the support row, down on the primary row)
-        bend = 0.15 if y0 != y1 else (-0.35 if y0 > 0 else 0.35) * np.sign(x1 - x0)
-        ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), arrowstyle="-|>", mutation_scale=14,
-                                     connectionstyle=f"arc3,rad={bend}", shrinkA=22, shrinkB=24,
-                                     linewidth=0.8 + 0.9 * link.strength, color="#8e44ad", zorder=1,
-                                     gid=f"{link.source}->{link.target}"))
+        others = [c for k, c in centres.items() if k not in (link.source, link.target)]
+        path = curve_clear_of(centres[link.source], centres[link.target], others, radius, pad=0.15)
+        ax.add_patch(FancyArrowPatch(path=path, arrowstyle="-|>", mutation_scale=16 + 3 * link.strength,
+                                     shrinkA=0, shrinkB=0, linewidth=0.8 + 0.9 * link.strength, color="#8e44ad",
+                                     alpha=0.9, zorder=1, gid=f"{link.source}->{link.target}"))
     for strength in sorted(chain.linkages["strength"].unique()):
         ax.plot([], [], color="#8e44ad", linewidth=0.8 + 0.9 * strength, label=f"strength {strength:g}")
     if len(chain.linkages):
         ax.legend(loc="upper center", fontsize=8, ncol=3, bbox_to_anchor=(0.5, 0.02))
     ax.set_xlim(-0.2, 10.2)
-    ax.set_ylim(-1.6, 3.9)
+    ax.set_ylim(-1.9, 4.5)
     ax.set_aspect("equal")
     ax.set_axis_off()
     ax.set_title(f"{chain.firm}: linkages between activities")
     return ax
+
+
+def curve_clear_of(start: np.ndarray, end: np.ndarray, obstacles: Sequence[np.ndarray], radius: float,
+                   pad: float = 0.15, bends: Sequence[float] = (0.0, 0.2, -0.2, 0.35, -0.35, 0.5, -0.5, 0.7,
+                                                                -0.7, 0.9, -0.9)) -> Any:
+    r"""A quadratic Bézier path from the rim of the circle at ``start`` to the rim of the one at ``end``.
+
+    The control point is :math:`m + b\,(d_y, -d_x)` for the midpoint :math:`m`, the offset
+    :math:`d = \text{end} - \text{start}` and bend :math:`b` (matplotlib's ``arc3`` rule); the first
+    bend in ``bends`` whose curve passes no obstacle centre closer than ``radius + pad`` is taken (the
+    clearest one if none does). The curve is then cut where it leaves the start circle and enters the
+    end circle (de Casteljau: the piece between :math:`t_0` and :math:`t_1` has control points
+    :math:`B(t_0, t_0), B(t_0, t_1), B(t_1, t_1)` of the blossom :math:`B`).
+
+    Returns
+    -------
+    matplotlib.path.Path
+        MOVETO, CURVE3, CURVE3: ready for ``FancyArrowPatch(path=...)``.
+    """
+    from matplotlib.path import Path as MplPath
+
+    p0, p1 = np.asarray(start, dtype=float), np.asarray(end, dtype=float)
+    d = p1 - p0
+    t = np.linspace(0.0, 1.0, 2001)[:, None]
+    blocks = np.asarray(obstacles, dtype=float).reshape(-1, 2)
+
+    def blossom(control: np.ndarray, u: float, v: float) -> np.ndarray:
+        return (1 - u) * (1 - v) * p0 + ((1 - u) * v + u * (1 - v)) * control + u * v * p1
+
+    best: tuple[float, np.ndarray] | None = None
+    for bend in bends:
+        control = (p0 + p1) / 2 + bend * np.array([d[1], -d[0]])
+        points = (1 - t) ** 2 * p0 + 2 * (1 - t) * t * control + t**2 * p1
+        clearance = (float(np.min(np.linalg.norm(points[:, None, :] - blocks[None, :, :], axis=2)))
+                     if len(blocks) else np.inf)
+        if best is None or clearance > best[0]:
+            best = (clearance, control)
+        if clearance >= radius + pad:
+            best = (clearance, control)
+            break
+    assert best is not None
+    control = best[1]
+    points = (1 - t) ** 2 * p0 + 2 * (1 - t) * t * control + t**2 * p1
+    outside_start = np.linalg.norm(points - p0, axis=1) > radius
+    outside_end = np.linalg.norm(points - p1, axis=1) > radius
+    t0 = float(t[np.argmax(outside_start), 0])
+    t1 = float(t[len(t) - 1 - np.argmax(outside_end[::-1]), 0])
+    vertices = [blossom(control, t0, t0), blossom(control, t0, t1), blossom(control, t1, t1)]
+    return MplPath(vertices, [MplPath.MOVETO, MplPath.CURVE3, MplPath.CURVE3])
 
 
 def plot_margin_bridge(chain: ValueChain, effect_scale: float = 1.0, *, ax: Axes | None = None) -> Axes:
@@ -935,4 +988,346 @@ def plot_margin_bridge(chain: ValueChain, effect_scale: float = 1.0, *, ax: Axes
     ax.set_ylabel(f"margin ({chain.currency}{axis_note})")
     ax.set_xlabel("CRM initiative")
     ax.set_title(f"{chain.firm}: margin bridge from as-is to to-be")
+    return ax
+
+
+# ---------------------------------------------------------------------------------------------------
+# The value system: supplier, firm, channel and buyer chains, and where CRM links them
+
+#: Porter's (1985, ch. 2) value system, upstream to downstream.
+VALUE_SYSTEM_ROLES = ("supplier", "firm", "channel", "buyer")
+
+#: The three kinds of CRM link between chains of a value system, with their labels.
+CRM_LINK_KINDS = {
+    "customer_data": "shared customer data",
+    "demand_signal": "demand signals",
+    "service_handoff": "service hand-offs",
+}
+_LINK_COLOURS = {"customer_data": "#1f77b4", "demand_signal": "#d62728", "service_handoff": "#2ca02c"}
+_SYSTEM_TOP_KEYS = {"firm", "description", "time_unit", "forecast_window", "chains", "links"}
+_CHAIN_KEYS = {"key", "role", "name", "lead_time", "description"}
+_SYSTEM_LINK_KEYS = {"source", "target", "kind", "description"}
+
+
+@dataclass(frozen=True, eq=False)
+class ValueSystem:
+    """A firm's value system, as validated by :func:`read_value_system`.
+
+    ``chains`` (index ``chain``, upstream to downstream): ``role`` (one of
+    :data:`VALUE_SYSTEM_ROLES`), ``name``, ``lead_time`` (replenishment lead time of a stocking chain,
+    in ``time_unit``; NaN for the buyer), ``description``. ``links``: ``source_chain``,
+    ``source_activity``, ``target_chain``, ``target_activity`` (an activity key or ``""`` for the
+    chain as a whole), ``kind`` (a key of :data:`CRM_LINK_KINDS`), ``description``.
+    """
+
+    firm: str
+    chains: pd.DataFrame
+    links: pd.DataFrame
+    forecast_window: int = 4
+    time_unit: str = "weeks"
+    description: str = ""
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return (f"ValueSystem({self.firm!r}, chains={list(self.chains.index)}, {len(self.links)} CRM links, "
+                f"forecast window {self.forecast_window} {self.time_unit})")
+
+
+def read_value_system(source: str | os.PathLike[str] | Mapping[str, Any]) -> ValueSystem:
+    """Read and validate a value-system specification (a YAML file or an already-parsed mapping).
+
+    Porter (1985, ch. 2) places the firm's value chain in a *value system*: the chains of its suppliers
+    upstream, of its channels downstream and of its buyers, each performing activities that affect the
+    firm's cost and the buyer's value. The specification lists the chains (``key``, ``role``, ``name``,
+    ``lead_time``) from upstream to downstream and the CRM ``links`` between them: ``source`` and
+    ``target`` are ``chain`` or ``chain.activity`` (an activity key of :data:`ACTIVITIES`), ``kind`` is
+    one of :data:`CRM_LINK_KINDS`. Every problem is collected and raised at once as a
+    :class:`SpecificationError`. The bundled case is ``datasets/valuesystem_case_ecommerce.yaml``.
+    """
+    problems: list[str] = []
+    if isinstance(source, Mapping):
+        spec: Any = source
+        where = "value-system specification"
+    else:
+        path = Path(source)
+        where = f"value system {path.name}"
+        spec = load_yaml(path, what=where, duplicates=problems)
+    fix = ("list the chains upstream to downstream with roles supplier, firm, channel, buyer; give links as "
+           "chain or chain.activity with a kind from " + ", ".join(CRM_LINK_KINDS))
+    if not isinstance(spec, Mapping):
+        raise SpecificationError(where, ["the specification must be a mapping with the keys firm, chains, links"],
+                                 fix=fix)
+    for key in spec:
+        if key not in _SYSTEM_TOP_KEYS:
+            problems.append(f"unknown top-level key {key!r}{_suggest(key, sorted(_SYSTEM_TOP_KEYS))}")
+    for key in ("firm", "chains"):
+        if key not in spec:
+            problems.append(f"required key {key!r} is missing")
+    window = spec.get("forecast_window", 4)
+    if isinstance(window, bool) or not isinstance(window, int) or window < 1:
+        problems.append(f"forecast_window must be a whole number of periods >= 1, got {window!r}")
+    chains = _system_chains(spec, problems)
+    links = _system_links(spec, chains, problems)
+    if problems:
+        raise SpecificationError(where, problems, fix=fix)
+    system = ValueSystem(firm=str(spec["firm"]), chains=chains, links=links, forecast_window=int(window),
+                         time_unit=str(spec.get("time_unit", "weeks")),
+                         description=" ".join(str(spec.get("description", "")).split()))
+    system.attrs.update(source="a mapping" if isinstance(source, Mapping) else str(source))
+    return system
+
+
+def _system_chains(spec: Mapping[str, Any], problems: list[str]) -> pd.DataFrame:
+    entries = _entries(spec, "chains", _CHAIN_KEYS, problems)
+    _unique(entries, "key", "chains", problems)
+    rows = []
+    for i, entry in enumerate(entries, start=1):
+        key, role = entry.get("key"), entry.get("role")
+        what = f"chain {key!r}" if key is not None else f"chains entry {i}"
+        if key is None:
+            problems.append(f"chains entry {i} has no 'key'")
+        if role not in VALUE_SYSTEM_ROLES:
+            problems.append(f"{what}: role must be one of {', '.join(VALUE_SYSTEM_ROLES)}, got {role!r}"
+                            f"{_suggest(role, VALUE_SYSTEM_ROLES)}")
+        lead = entry.get("lead_time")
+        if role == "buyer":
+            if lead is not None:
+                problems.append(f"{what}: a buyer chain holds no stock for resale, so it has no lead_time")
+            lead_time = np.nan
+        else:
+            lead_time = _number(lead, f"{what}: lead_time", problems, 0.0)
+        rows.append({"chain": key, "role": role, "name": str(entry.get("name", key)), "lead_time": lead_time,
+                     "description": " ".join(str(entry.get("description", "")).split())})
+    table = pd.DataFrame(rows, columns=["chain", "role", "name", "lead_time", "description"]).set_index("chain")
+    roles = table["role"].tolist()
+    if entries:
+        if roles.count("firm") != 1:
+            problems.append(f"the value system needs exactly one chain with role 'firm', got {roles.count('firm')}")
+        if "buyer" not in roles:
+            problems.append("the value system needs a buyer chain (role 'buyer')")
+        order = [VALUE_SYSTEM_ROLES.index(r) for r in roles if r in VALUE_SYSTEM_ROLES]
+        if order != sorted(order):
+            problems.append(f"list the chains upstream to downstream (supplier, firm, channel, buyer), got {roles}")
+    elif "chains" in spec:
+        problems.append("chains is empty: list the supplier, firm, channel and buyer chains")
+    return table.astype({"lead_time": "float64"})
+
+
+def _endpoint(raw: object, chains: pd.DataFrame, what: str, problems: list[str]) -> tuple[str, str]:
+    if not isinstance(raw, str) or not raw:
+        problems.append(f"{what} must be 'chain' or 'chain.activity', got {raw!r}")
+        return "", ""
+    chain, _, activity = raw.partition(".")
+    if chain not in chains.index:
+        problems.append(f"{what}: unknown chain {chain!r}{_suggest(chain, [str(c) for c in chains.index])}")
+    if activity and activity not in ACTIVITIES:
+        problems.append(f"{what}: unknown activity {activity!r}{_suggest(activity, ACTIVITIES)}")
+    return chain, activity
+
+
+def _system_links(spec: Mapping[str, Any], chains: pd.DataFrame, problems: list[str]) -> pd.DataFrame:
+    entries = _entries(spec, "links", _SYSTEM_LINK_KEYS, problems)
+    rows = []
+    for i, entry in enumerate(entries, start=1):
+        source = _endpoint(entry.get("source"), chains, f"links entry {i}: source", problems)
+        target = _endpoint(entry.get("target"), chains, f"links entry {i}: target", problems)
+        if source[0] and source[0] == target[0]:
+            problems.append(f"links entry {i}: {source[0]!r} links to itself; links within one chain are "
+                            "linkages of that chain (the value chain's own 'linkages')")
+        kind = entry.get("kind")
+        if kind not in CRM_LINK_KINDS:
+            problems.append(f"links entry {i}: kind must be one of {', '.join(CRM_LINK_KINDS)}, got {kind!r}"
+                            f"{_suggest(kind, list(CRM_LINK_KINDS))}")
+        rows.append({"source_chain": source[0], "source_activity": source[1], "target_chain": target[0],
+                     "target_activity": target[1], "kind": kind,
+                     "description": " ".join(str(entry.get("description", "")).split())})
+    return pd.DataFrame(rows, columns=["source_chain", "source_activity", "target_chain", "target_activity",
+                                       "kind", "description"])
+
+
+def crm_links(system: ValueSystem) -> pd.DataFrame:
+    """The CRM links of a value system in words: ``from`` and ``to`` ("Marketplace: Service"), the
+    ``kind`` label, the ``direction`` (upstream: against the flow of goods, towards the suppliers;
+    downstream: with it) and the description."""
+    labels = activity_labels()
+    position = {c: i for i, c in enumerate(system.chains.index)}
+    names = system.chains["name"]
+
+    def end(chain: str, activity: str) -> str:
+        return f"{names[chain]}: {labels[activity]}" if activity else str(names[chain])
+
+    links = system.links
+    return pd.DataFrame({
+        "from": [end(c, a) for c, a in zip(links["source_chain"], links["source_activity"], strict=True)],
+        "to": [end(c, a) for c, a in zip(links["target_chain"], links["target_activity"], strict=True)],
+        "kind": links["kind"].map(CRM_LINK_KINDS),
+        "direction": ["upstream" if position[t] < position[s] else "downstream"
+                      for s, t in zip(links["source_chain"], links["target_chain"], strict=True)],
+        "description": links["description"],
+    })
+
+
+def link_matrix(system: ValueSystem) -> pd.DataFrame:
+    """How many CRM links of each kind join each pair of chains (rows ``source -> target``, columns
+    the link kinds, and a ``total``); pairs in value-system order."""
+    links = system.links
+    pair = links["source_chain"] + " -> " + links["target_chain"]
+    table = pd.crosstab(pair, links["kind"]).reindex(columns=list(CRM_LINK_KINDS), fill_value=0)
+    order = {c: i for i, c in enumerate(system.chains.index)}
+    keys = sorted(table.index, key=lambda p: tuple(order[c] for c in p.split(" -> ")))
+    table = table.loc[keys].astype("int64")
+    table["total"] = table.sum(axis=1)
+    table.index.name, table.columns.name = "chains", "kind"
+    return table
+
+
+def bullwhip_ratio(lead_times: Sequence[float], window: int, shared_demand: bool = False) -> pd.DataFrame:
+    """Variance amplification of orders up a supply chain (the bullwhip effect), stage by stage.
+
+    Stage 1 faces the final customer, stage 2 supplies stage 1, and so on; stage :math:`k` has
+    replenishment lead time :math:`L_k` and forecasts demand with a moving average over ``window``
+    :math:`p` periods. With an order-up-to level :math:`y_t = L\\,\\hat\\mu_t` (safety stock held fixed)
+    and i.i.d. customer demand, a stage that sees demand :math:`D` orders
+    :math:`q_t = D_{t-1} + (L/p)(D_{t-1} - D_{t-1-p})`, so
+    :math:`\\operatorname{Var}(q)/\\operatorname{Var}(D) = 1 + 2L/p + 2L^2/p^2` (Chen, Drezner, Ryan &
+    Simchi-Levi 2000, *Management Science* 46(3), 436-443, with :math:`\\rho = 0`).
+
+    * ``shared_demand=False`` (each stage forecasts from the orders of the stage below): the orders of
+      stage :math:`k` are :math:`D` filtered by :math:`\\prod_{i \\le k} B[(1 + a_i) - a_i B^p]`,
+      :math:`a_i = L_i/p`; ``ratio`` is the exact variance ratio, the sum of the squared coefficients
+      of that polynomial, and ``lower_bound`` Chen et al.'s :math:`\\prod_i (1 + 2a_i + 2a_i^2)`.
+    * ``shared_demand=True`` (the customer demand is shared with every stage, which plans on its echelon
+      lead time :math:`\\Lambda_k = \\sum_{i \\le k} L_i`):
+      :math:`1 + 2\\Lambda_k/p + 2\\Lambda_k^2/p^2`, exact and equal to the bound.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per stage: ``lead_time``, ``echelon_lead_time``, ``ratio``, ``lower_bound``.
+
+    Examples
+    --------
+    >>> bullwhip_ratio([2], window=4)["ratio"].round(3).tolist()
+    [2.5]
+    """
+    if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
+        raise ParameterError(f"window must be a whole number of periods >= 1, got {window!r}")
+    leads = np.asarray(list(lead_times), dtype=float)
+    if leads.size == 0 or not np.all(np.isfinite(leads)) or np.any(leads < 0):
+        raise ParameterError(f"lead_times must be one or more non-negative numbers, got {list(lead_times)!r}")
+    p = int(window)
+    a = leads / p
+    echelon = np.cumsum(leads)
+    rows = []
+    coefficients = np.array([1.0])
+    for k, ak in enumerate(a):
+        stage = np.zeros(p + 2)
+        stage[1], stage[p + 1] = 1.0 + ak, -ak
+        coefficients = np.convolve(coefficients, stage)
+        if shared_demand:
+            e = echelon[k] / p
+            ratio = bound = 1.0 + 2.0 * e + 2.0 * e**2
+        else:
+            ratio = float(np.sum(coefficients**2))
+            bound = float(np.prod(1.0 + 2.0 * a[: k + 1] + 2.0 * a[: k + 1] ** 2))
+        rows.append({"stage": k + 1, "lead_time": leads[k], "echelon_lead_time": echelon[k],
+                     "ratio": ratio, "lower_bound": bound})
+    return pd.DataFrame(rows).set_index("stage")
+
+
+def value_system_bullwhip(system: ValueSystem, lead_times: Mapping[str, float] | None = None,
+                          window: int | None = None) -> pd.DataFrame:
+    """Variance of each stocking chain's orders relative to the buyers' demand, without and with the
+    channel's customer demand shared up the chain (:func:`bullwhip_ratio` on the chains' lead times,
+    from the chain next to the buyer upwards). ``lead_times`` overrides some chains' lead times and
+    ``window`` the forecast window, for what-if questions."""
+    chains = system.chains[system.chains["role"] != "buyer"].iloc[::-1]
+    leads = chains["lead_time"].copy()
+    for key, value in (lead_times or {}).items():
+        if key not in leads.index:
+            raise ParameterError(f"no stocking chain {key!r}; the chains with a lead time are {list(leads.index)}")
+        leads[key] = value
+    p = system.forecast_window if window is None else window
+    apart = bullwhip_ratio(leads.to_numpy(), p, shared_demand=False)
+    shared = bullwhip_ratio(leads.to_numpy(), p, shared_demand=True)
+    out = pd.DataFrame({"name": chains["name"].to_numpy(), "role": chains["role"].to_numpy(),
+                        "lead_time": leads.to_numpy(), "ratio_not_shared": apart["ratio"].to_numpy(),
+                        "lower_bound_not_shared": apart["lower_bound"].to_numpy(),
+                        "ratio_shared": shared["ratio"].to_numpy()}, index=pd.Index(chains.index, name="chain"))
+    out["reduction"] = 1.0 - out["ratio_shared"] / out["ratio_not_shared"]
+    return out
+
+
+def plot_value_system(system: ValueSystem, *, ax: Axes | None = None) -> Axes:
+    """Porter's value system: one column per chain (the nine activities of the supplier, firm and channel
+    chains, support above primary; the buyer as one box), goods flowing left to right, and the CRM links
+    between chains as arrows coloured by kind. Patches carry the chain (``chain`` or ``chain.activity``)
+    as gid, arrows ``source->target``."""
+    ax = _axes(ax, (12.0, 6.4))
+    labels = activity_labels()
+    width, step, row = 2.3, 3.6, 0.52
+    rows = list(SUPPORT_ACTIVITIES) + list(PRIMARY_ACTIVITIES)
+    top = len(rows) * row
+    boxes: dict[str, tuple[float, float, float, float]] = {}
+    for i, (key, chain) in enumerate(system.chains.iterrows()):
+        x0 = i * step
+        face = {"supplier": "#eef2f7", "firm": "#f7f1e3", "channel": "#eef7ee", "buyer": "#f7eef4"}[chain["role"]]
+        ax.text(x0 + width / 2, top + 0.42, _wrap(str(chain["name"]), 24), ha="center", va="bottom", fontsize=8.5,
+                fontweight="bold", gid=str(key))
+        ax.text(x0 + width / 2, top + 0.08, f"{chain['role']} chain", ha="center", va="bottom", fontsize=8,
+                style="italic")
+        if chain["role"] == "buyer":
+            boxes[str(key)] = (x0, 0.0, width, top)
+            ax.add_patch(Rectangle((x0, 0.0), width, top, facecolor=face, edgecolor="#34495e", gid=str(key)))
+            ax.text(x0 + width / 2, top / 2, "buyers' own\nactivities\n(search, purchase,\nuse, after-sales)",
+                    ha="center", va="center", fontsize=8)
+            continue
+        for j, activity in enumerate(rows):
+            y0 = top - (j + 1) * row
+            boxes[f"{key}.{activity}"] = (x0, y0, width, row)
+            shade = face if activity in PRIMARY_ACTIVITIES else "#ffffff"
+            ax.add_patch(Rectangle((x0, y0 + 0.03), width, row - 0.06, facecolor=shade, edgecolor="#34495e",
+                                   linewidth=0.8, gid=f"{key}.{activity}"))
+            ax.text(x0 + width / 2, y0 + row / 2, labels[activity], ha="center", va="center", fontsize=7.5)
+        boxes[str(key)] = (x0, 0.0, width, top)
+    n = len(system.chains)
+    ax.annotate("", xy=((n - 1) * step + width, -1.0), xytext=(0, -1.0),
+                arrowprops={"arrowstyle": "-|>", "color": "grey", "linewidth": 1.5, "mutation_scale": 18})
+    ax.text((n - 1) * step / 2 + width / 2, -1.1, "goods and services flow downstream, to the buyer",
+            ha="center", va="top", fontsize=8, color="grey")
+    order = {c: i for i, c in enumerate(system.chains.index)}
+    for link in system.links.itertuples():
+        src = boxes[f"{link.source_chain}.{link.source_activity}" if link.source_activity else link.source_chain]
+        dst = boxes[f"{link.target_chain}.{link.target_activity}" if link.target_activity else link.target_chain]
+        downstream = order[link.target_chain] > order[link.source_chain]
+        start = (src[0] + src[2], src[1] + src[3] / 2) if downstream else (src[0], src[1] + src[3] / 2)
+        end = (dst[0], dst[1] + dst[3] / 2) if downstream else (dst[0] + dst[2], dst[1] + dst[3] / 2)
+        if not link.target_activity:  # a whole chain: aim at the height of the source
+            end = (end[0], start[1])
+        if not link.source_activity:
+            start = (start[0], end[1])
+        gid = f"{link.source_chain}.{link.source_activity}->{link.target_chain}.{link.target_activity}"
+        style = {"arrowstyle": "-|>", "mutation_scale": 16, "linewidth": 1.8, "color": _LINK_COLOURS[link.kind],
+                 "zorder": 3, "gid": gid}
+        if abs(order[link.target_chain] - order[link.source_chain]) > 1:
+            # a link that skips a chain runs below the columns instead of through the chain it skips
+            from matplotlib.path import Path as MplPath
+
+            if not link.target_activity:
+                end = (end[0], 0.3)
+            if not link.source_activity:
+                start = (start[0], 0.3)
+            sign = 1.0 if downstream else -1.0
+            below = [(start[0] + sign * 0.9, -0.9), (end[0] - sign * 0.9, -0.9)]
+            path = MplPath([start, *below, end], [MplPath.MOVETO, MplPath.CURVE4, MplPath.CURVE4, MplPath.CURVE4])
+            ax.add_patch(FancyArrowPatch(path=path, **style))
+        else:
+            ax.add_patch(FancyArrowPatch(start, end, connectionstyle="arc3,rad=0.12", **style))
+    for kind, label in CRM_LINK_KINDS.items():
+        ax.plot([], [], color=_LINK_COLOURS[kind], linewidth=2, label=label)
+    ax.legend(title="CRM links between chains", loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=3, fontsize=8)
+    ax.set_xlim(-0.2, (n - 1) * step + width + 0.2)
+    ax.set_ylim(-1.5, top + 1.6)
+    ax.set_axis_off()
+    ax.set_title(f"The value system of {system.firm} (Porter 1985) and where CRM links the chains")
     return ax
