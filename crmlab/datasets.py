@@ -31,6 +31,7 @@ from crmlab.errors import (
     DataFileError,
     DataValidationError,
     EmptyDataError,
+    check_rows,
     offending_rows,
     require_columns,
 )
@@ -668,4 +669,43 @@ def load_servqual_survey() -> pd.DataFrame:
     out["channel"] = pd.Categorical(out["channel"], categories=["app", "web"])
     ints = [*SERVQUAL_ITEMS, *SERVQUAL_WEIGHTS, "recommend"]
     out[ints] = out[ints].astype("int64")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# Customer profiles of the CDNOW sample (synthetic, datasets/make_customer_profiles.py)
+
+#: Categories of each profile variable, base category first.
+PROFILE_CATEGORIES: dict[str, list[str]] = {
+    "age_band": ["18-24", "25-34", "35-49", "50+"],
+    "gender": ["female", "male"],
+    "region": ["Northeast", "Midwest", "South", "West"],
+    "channel": ["portal_ad", "search", "referral"],
+    "household": ["single", "couple", "family"],
+}
+
+
+@dataset(
+    name="customer_profiles",
+    description=(
+        "SYNTHETIC profiles of the 2,357 CDNOW sample customers: age band, gender, US Census region, "
+        "acquisition channel and household, drawn from multinomial logits on each customer's real "
+        "calibration-period spend and purchase days (to 1997-09-30). CDNOW recorded no profiles: every "
+        "effect is an assumption stated in the generator's docstring."
+    ),
+    source="datasets/customer_profiles.csv, written by the seeded script datasets/make_customer_profiles.py",
+    citation="crmlab synthetic data; purchase behaviour from the CDNOW sample (Fader, Hardie & Lee 2005)",
+    licence="CC BY 4.0 (crmlab)",
+    synthetic=True,
+)
+def load_customer_profiles() -> pd.DataFrame:
+    """The synthetic profiles, indexed by ``customer_id`` (str, as in CDNOW), variables as categoricals."""
+    path = data_file("customer_profiles.csv", generator="make_customer_profiles.py")
+    raw = pd.read_csv(path, dtype=str)
+    require_columns(raw, ["customer_id", *PROFILE_CATEGORIES], what=path.name)
+    out = raw.set_index("customer_id")
+    for column, categories in PROFILE_CATEGORIES.items():
+        out[column] = pd.Categorical(out[column], categories=categories)
+        check_rows(out[column].isna(), column=column, problem=f"value outside {categories}",
+                   fix="regenerate the file with `python datasets/make_customer_profiles.py`", data=raw)
     return out
