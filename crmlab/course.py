@@ -71,25 +71,64 @@ def find_notebook(name: str) -> Path:
     return matches[0]
 
 
-def parse_parameter(value: str) -> object:
-    """A command-line parameter value as the notebook would write it: None, a bool, a number or text."""
-    lowered = value.strip().lower()
+def parse_parameter(value: str, name: str = "") -> object:
+    """A command-line parameter value as the notebook would write it.
+
+    ``None``/``null``, ``true``/``false``, integers and floats become Python values; a value written as
+    a list, mapping or tuple — JSON or YAML flow syntax, ``"[0, 3, 5, 7]"``, ``"{Sat: [s1, s2]}"``,
+    ``"[[Qual, Sat]]"``, ``"(1, 7)"`` — becomes a list or dict; anything else (paths, dates, names)
+    stays text.
+
+    Raises
+    ------
+    CrmlabError
+        A value that starts like a list or mapping but is not valid JSON/YAML, naming the parameter.
+    """
+    text = value.strip()
+    lowered = text.lower()
     if lowered in {"none", "null"}:
         return None
     if lowered in {"true", "false"}:
         return lowered == "true"
     for kind in (int, float):
         try:
-            return kind(value)
+            return kind(text)
         except ValueError:
             pass
+    if text[:1] in "[{(" and text:
+        import yaml
+
+        literal = "[" + text[1:-1] + "]" if text.startswith("(") and text.endswith(")") else text
+        try:
+            return yaml.safe_load(literal)
+        except yaml.YAMLError as exc:
+            where = f"parameter {name!r}" if name else "a parameter"
+            raise CrmlabError(
+                f"{where}: {value!r} looks like a list or mapping but is not valid JSON/YAML "
+                f"({str(exc).splitlines()[0]}); write it like \"[1, 7]\", \"[[Quality, Satisfaction]]\" "
+                "or \"{Satisfaction: [s1, s2, s3]}\" and quote it for the shell"
+            ) from None
     return value
+
+
+def _crmlab_error_names() -> frozenset[str]:
+    from crmlab import errors
+
+    return frozenset(
+        name for name, obj in vars(errors).items() if isinstance(obj, type) and issubclass(obj, errors.CrmlabError)
+    )
+
+
+_CRMLAB_ERRORS = _crmlab_error_names()
 
 
 def run_with_parameters(name: str, parameters: dict[str, str], output: Path | None = None) -> Path:
     """Execute a copy of a notebook with papermill, its ``parameters`` cell overridden.
 
-    Paths given as parameters are made absolute, since the notebook runs in its own folder.
+    Values given as text are read with :func:`parse_parameter` (lists and mappings arrive as such);
+    paths given as parameters are made absolute, since the notebook runs in its own folder. A crmlab
+    error raised by the notebook (a missing or inconsistent parameter, invalid data) is raised again
+    with its own message.
     """
     import papermill
 
@@ -98,7 +137,7 @@ def run_with_parameters(name: str, parameters: dict[str, str], output: Path | No
     declared = next((c for c in nb.cells if "parameters" in c.metadata.get("tags", [])), None)
     if declared is None:
         raise CrmlabError(f"{source.name} has no cell tagged 'parameters'; it cannot be run on other data")
-    values = {k: parse_parameter(v) for k, v in parameters.items()}
+    values = {k: parse_parameter(v, k) if isinstance(v, str) else v for k, v in parameters.items()}
     unknown = [k for k in values if not re.search(rf"^{re.escape(k)}\s*=", declared.source, re.M)]
     if unknown:
         raise CrmlabError(
@@ -115,6 +154,10 @@ def run_with_parameters(name: str, parameters: dict[str, str], output: Path | No
             progress_bar=False,
         )
     except papermill.PapermillExecutionError as exc:
+        if exc.ename in _CRMLAB_ERRORS:  # the notebook explained the problem: pass its message on as is
+            raise CrmlabError(
+                f"{source.name}: {exc.evalue}\n(the partly executed copy is {output})"
+            ) from None
         raise CrmlabError(
             f"{source.name} stopped at cell [{exc.exec_count}] with {exc.ename}: {exc.evalue}\n"
             f"The partly executed copy, with the full traceback, is {output}"

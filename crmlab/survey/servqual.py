@@ -28,6 +28,20 @@ SERVQUAL_DIMENSIONS: dict[str, list[int]] = {
     "empathy": [18, 19, 20, 21, 22],
 }
 
+#: Short names of the 22 SERVQUAL items in the order of Parasuraman, Zeithaml & Berry (1988, Appendix),
+#: reworded for an online retailer as in ``datasets/make_servqual.py`` (for tables and figures).
+SERVQUAL_ITEM_LABELS: dict[int, str] = {
+    1: "up-to-date site and app", 2: "visually appealing site", 3: "professional-looking staff and emails",
+    4: "appealing packaging and materials",
+    5: "does what it promises by then", 6: "sympathetic when problems arise", 7: "dependable",
+    8: "delivers at the promised time", 9: "accurate orders and records",
+    10: "says exactly when orders arrive", 11: "prompt service", 12: "always willing to help",
+    13: "never too busy to respond",
+    14: "staff can be trusted", 15: "safe transactions", 16: "polite staff", 17: "knowledgeable staff",
+    18: "individual attention", 19: "personal attention from staff", 20: "knows my needs",
+    21: "has my best interests at heart", 22: "convenient service hours",
+}
+
 
 def servqual_columns(expectation: str = "E{:02d}", perception: str = "P{:02d}",
                      dimensions: Mapping[str, Sequence[int]] = SERVQUAL_DIMENSIONS) -> pd.DataFrame:
@@ -138,8 +152,13 @@ def _weights(data: pd.DataFrame, weights: Mapping[str, str], dims: Sequence[str]
 
 
 def plot_gaps(gaps: pd.DataFrame, *, ax: plt.Axes | None = None, title: str = "SERVQUAL gaps (perception - expectation)",
-              label: str = "dimension") -> plt.Axes:
-    """Horizontal gap bars with confidence intervals (a :func:`gap_scores` or :func:`dimension_gaps` table)."""
+              label: str = "dimension", names: Mapping[object, str] | None = None) -> plt.Axes:
+    """Horizontal gap bars with confidence intervals (a :func:`gap_scores` or :func:`dimension_gaps` table).
+
+    ``names`` labels the bars by name instead of by index (e.g. :data:`SERVQUAL_ITEM_LABELS` for the
+    item table, read "5 does what it promises by then"); bars whose interval lies entirely below 0 are
+    red, entirely above 0 green.
+    """
     if ax is None:
         _, ax = plt.subplots()
     y = np.arange(len(gaps))
@@ -148,7 +167,8 @@ def plot_gaps(gaps: pd.DataFrame, *, ax: plt.Axes | None = None, title: str = "S
     ax.errorbar(gaps["gap"], y, xerr=[gaps["gap"] - gaps["ci_low"], gaps["ci_high"] - gaps["gap"]],
                 fmt="none", color="black", capsize=3, linewidth=1)
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_yticks(y, [str(i) for i in gaps.index])
+    ticks = [f"{i} {names[i]}" if names is not None and i in names else str(i) for i in gaps.index]
+    ax.set_yticks(y, ticks)
     ax.invert_yaxis()
     ax.set_xlabel("mean gap P − E (scale points); red: CI entirely below 0")
     ax.set_ylabel(label)
