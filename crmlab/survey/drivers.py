@@ -22,22 +22,31 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from crmlab.errors import DataValidationError, ParameterError, offending_rows, require_columns
+from crmlab.errors import DataValidationError, ParameterError, check_rows, require_columns
+from crmlab.survey.checks import numeric_answers, require_variance
 
 
-def _complete(data: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
-    require_columns(data, list(columns), what="the survey data")
-    sub = data[list(columns)].apply(pd.to_numeric, errors="coerce")
-    bad = sub.isna().any(axis=1)
-    if bad.any():
-        col = str(sub.columns[sub.isna().any()][0])
-        raise DataValidationError("missing or non-numeric values", column=col, rows=list(sub.index[bad]),
-                                  data=data[list(columns)],
-                                  fix="clean with crmlab.survey.clean_responses(..., missing=...) first")
+def _complete(data: pd.DataFrame, columns: Sequence[str], *, measure: str = "the regression") -> pd.DataFrame:
+    """Numeric, complete, finite, varying columns with more rows than columns (each problem named)."""
+    cols = list(columns)
+    if len(set(cols)) < len(cols):
+        raise DataValidationError(f"columns listed twice: {sorted({c for c in cols if cols.count(c) > 1})}",
+                                  fix="list the outcome once and each driver once")
+    sub = numeric_answers(data, cols)
     if len(sub) <= len(columns):
         raise DataValidationError(f"{len(sub)} rows for {len(columns) - 1} drivers: too few to estimate",
                                   fix="use fewer drivers or more respondents")
+    require_variance(sub, measure=measure)
     return sub
+
+
+def _require_not_collinear(corr: np.ndarray, drivers: Sequence[str]) -> None:
+    vals, vecs = np.linalg.eigh(corr)
+    if vals.min() <= 1e-10:
+        involved = [d for d, v in zip(drivers, vecs[:, 0], strict=True) if abs(v) > 1e-6]
+        raise DataValidationError(f"the drivers {involved} are perfectly collinear (one is a linear combination "
+                                  "of the others)", column=involved[0] if involved else None,
+                                  fix="drop a redundant driver")
 
 
 def driver_regression(data: pd.DataFrame, outcome: str, drivers: Sequence[str], *, cov_type: str = "HC3",
@@ -48,7 +57,8 @@ def driver_regression(data: pd.DataFrame, outcome: str, drivers: Sequence[str], 
     """
     import statsmodels.formula.api as smf
 
-    sub = _complete(data, [outcome, *drivers])
+    sub = _complete(data, [outcome, *drivers], measure="the driver regression")
+    _require_not_collinear(sub[list(drivers)].corr().to_numpy(), drivers)
     safe = {c: f"x{i}" for i, c in enumerate(drivers)} | {outcome: "y"}
     frame = sub.rename(columns=safe)
     fit = smf.ols("y ~ " + " + ".join(safe[d] for d in drivers), data=frame).fit(cov_type=cov_type)
@@ -80,12 +90,11 @@ def _r2(corr: np.ndarray, subset: Sequence[int], y: int) -> float:
 
 def relative_weights(data: pd.DataFrame, outcome: str, drivers: Sequence[str]) -> pd.DataFrame:
     """Johnson's (2000) relative weights: ``raw`` (sums to R^2) and ``share`` (sums to 1)."""
-    sub = _complete(data, [outcome, *drivers])
+    sub = _complete(data, [outcome, *drivers], measure="relative weights")
     r = sub.corr().to_numpy()
     rxx, rxy = r[1:, 1:], r[1:, 0]
+    _require_not_collinear(rxx, drivers)
     vals, vecs = np.linalg.eigh(rxx)
-    if vals.min() <= 1e-10:
-        raise DataValidationError("the drivers are perfectly collinear", fix="drop a redundant driver")
     lam = vecs @ np.diag(np.sqrt(vals)) @ vecs.T
     beta = np.linalg.solve(lam, rxy)
     raw = (lam**2) @ (beta**2)
@@ -97,8 +106,9 @@ def shapley_r2(data: pd.DataFrame, outcome: str, drivers: Sequence[str]) -> pd.D
     p = len(drivers)
     if p > 15:
         raise ParameterError(f"{p} drivers need 2^{p} regressions; use relative_weights() for more than 15")
-    sub = _complete(data, [*drivers, outcome])
+    sub = _complete(data, [*drivers, outcome], measure="the Shapley decomposition")
     r = sub.corr().to_numpy()
+    _require_not_collinear(r[:p, :p], drivers)
     y = p
     cache: dict[tuple[int, ...], float] = {}
 
@@ -140,11 +150,9 @@ def ordinal_logit(data: pd.DataFrame, outcome: str, predictors: Sequence[str], *
         codes = pd.to_numeric(y, errors="coerce")
         y = pd.Series(pd.Categorical(codes, categories=sorted(codes.dropna().unique()), ordered=True),
                       index=data.index)
-    x = _complete(data, list(predictors))
-    bad = y.isna()
-    if bad.any():
-        raise DataValidationError("missing or non-numeric outcome", column=outcome, rows=offending_rows(bad),
-                                  fix="drop or recode those respondents")
+    x = _complete(data, list(predictors), measure="the ordinal model")
+    check_rows(y.isna(), column=outcome, problem="missing or non-numeric outcome",
+               fix="drop or recode those respondents", data=data)
     counts = y.value_counts()
     if len(counts) < 3:
         raise DataValidationError(f"the outcome has {len(counts)} categories; an ordinal model needs at least 3",
@@ -190,9 +198,13 @@ def construct_performance(data: pd.DataFrame, blocks: dict[str, Sequence[str]], 
     if not low < high:
         raise ParameterError(f"scale={scale} must be (low, high) with low < high")
     w = weights.set_index("item")["weight"]
+    absent = [i for items in blocks.values() for i in items if i not in w.index]
+    if absent:
+        raise DataValidationError(f"no outer weight for the items {absent}", column=absent[0],
+                                  fix="pass PLSResult.outer_weights of a model with these blocks")
     out = {}
     for lv, items in blocks.items():
-        sub = _complete(data, list(items))
+        sub = _complete(data, list(items), measure=f"the performance index of {lv!r} (weights / sd)")
         unstd = w[list(items)] / sub.std(ddof=1)
         unstd = unstd / unstd.sum()
         out[lv] = float((100 * (sub - low) / (high - low)).mean() @ unstd)

@@ -23,6 +23,7 @@ from crmlab.errors import (
     DataValidationError,
     EmptyDataError,
     SpecificationError,
+    check_rows,
     offending_rows,
     require_columns,
 )
@@ -152,46 +153,89 @@ def mobi_questionnaire() -> Questionnaire:
 def check_responses(data: pd.DataFrame, questionnaire: Questionnaire) -> pd.DataFrame:
     """Every invalid or missing answer: one row per (respondent, item) with ``value`` and ``problem``.
 
-    Problems: ``"missing"``, ``"not a number"``, ``"not an integer"``, ``"out of range"``. An empty
-    table means the data are clean. Columns of ``data`` that are not items are ignored.
+    Problems: ``"missing"``, ``"not a number"`` (text, true/false, infinity), ``"not an integer"``,
+    ``"out of range"``. An empty table means the data are clean. Columns of ``data`` that are not items
+    are ignored; an item that is a column twice is refused.
     """
-    require_columns(data, questionnaire.names, what="the survey data")
+    _require_single_columns(data, questionnaire.names)
     rows = []
     for it in questionnaire.items:
-        raw = data[it.name]
-        num = pd.to_numeric(raw, errors="coerce")
-        problems = pd.Series(pd.NA, index=data.index, dtype="string")
+        raw = data[it.name].reset_index(drop=True)
+        is_bool = raw.map(lambda v: isinstance(v, (bool, np.bool_)))
+        num = pd.to_numeric(raw.where(~is_bool), errors="coerce")
+        num = num.where(np.isfinite(num.astype("float64")))
+        problems = pd.Series(pd.NA, index=raw.index, dtype="string")
         problems[raw.isna()] = "missing"
         problems[raw.notna() & num.isna()] = "not a number"
         problems[num.notna() & (num % 1 != 0)] = "not an integer"
         problems[num.notna() & (num % 1 == 0) & ((num < it.low) | (num > it.high))] = "out of range"
-        for respondent, problem in problems.dropna().items():
-            rows.append((respondent, it.name, raw[respondent], problem))
+        for position, problem in problems.dropna().items():
+            rows.append((data.index[position], it.name, raw[position], problem))
     return pd.DataFrame(rows, columns=["respondent", "item", "value", "problem"])
+
+
+def _require_single_columns(data: pd.DataFrame, names: Sequence[str]) -> None:
+    require_columns(data, list(names), what="the survey data")
+    twice = sorted({str(c) for c in data.columns[data.columns.duplicated()] if c in set(names)})
+    if twice:
+        raise DataValidationError(f"the survey data has the item column(s) {twice} more than once", column=twice[0],
+                                  fix="rename or drop the repeated columns so that each item is one column")
+
+
+def _require_unique_respondents(data: pd.DataFrame, id_col: str | None) -> pd.DataFrame:
+    """``data`` indexed by respondent, refusing missing and repeated respondent ids (named)."""
+    if id_col is not None:
+        require_columns(data, [id_col], what="the survey data")
+        ids = data[id_col]
+        check_rows(ids.isna(), column=id_col, problem="missing respondent id", data=data,
+                   fix="give every respondent an id, or drop the rows without one")
+        data = data.set_index(id_col, drop=True)
+    where = repr(id_col) if id_col is not None else "the index"
+    repeated = data.index.duplicated(keep=False)
+    if repeated.any():
+        ids = list(dict.fromkeys(data.index[repeated]))
+        check_rows(pd.Series(repeated), column=id_col,
+                   problem=f"{len(ids)} respondent id(s) in {where} appear more than once: {ids[:10]}"
+                           f"{' ...' if len(ids) > 10 else ''} (rows are numbered from 0 below)",
+                   data=data.reset_index(),
+                   fix="give each respondent one row: drop repeated submissions (e.g. data.drop_duplicates(...)) "
+                       "or, if the rows are different respondents, give them distinct ids")
+    return data
 
 
 def missing_summary(data: pd.DataFrame, questionnaire: Questionnaire) -> pd.DataFrame:
     """Missing answers per item: count and share of respondents."""
-    require_columns(data, questionnaire.names, what="the survey data")
+    _require_single_columns(data, questionnaire.names)
     miss = data[questionnaire.names].isna()
     return pd.DataFrame({"missing": miss.sum(), "share": miss.mean()}).rename_axis("item")
 
 
 def clean_responses(data: pd.DataFrame, questionnaire: Questionnaire, *,
-                    missing: MissingPolicy = "error", reverse: bool = True) -> pd.DataFrame:
+                    missing: MissingPolicy = "error", reverse: bool = True,
+                    id_col: str | None = None) -> pd.DataFrame:
     """Validated item answers as ``int64`` (or float with ``missing="keep"/"mean"``), reverse-coded.
 
-    Invalid answers (not a number, not an integer, out of the item's scale) always raise a
-    :class:`DataValidationError` naming the item and the first respondents. Missing answers follow
-    ``missing``: ``"error"`` raises; ``"listwise"`` drops respondents with any missing item;
-    ``"mean"`` replaces a missing answer by the item mean (as SmartPLS and seminr do; it shrinks
-    variances and correlations); ``"keep"`` leaves NaN. Every policy but "error" warns with the counts
-    and records them in ``df.attrs["missing"]``. With ``reverse=True`` reverse-keyed items are recoded.
+    Respondents are the rows, identified by the index or by the column ``id_col`` (which then becomes
+    the index); missing or repeated respondent ids are refused, naming them, because every later step
+    (dropping, reporting) refers to respondents by id. Invalid answers (not a number, true/false,
+    infinite, not an integer, out of the item's scale) always raise a :class:`DataValidationError`
+    naming the item and the first respondents. Missing answers follow ``missing``: ``"error"`` raises;
+    ``"listwise"`` drops respondents with any missing item; ``"mean"`` replaces a missing answer by the
+    item mean of the respondents who answered it (as SmartPLS and seminr do; it shrinks variances and
+    correlations), refused for an item no one answered; ``"keep"`` leaves NaN.
+
+    What was done is reported exactly: every policy but "error" warns with the counts (answers,
+    respondents, rows removed, the means used), and ``df.attrs["cleaning"]`` records ``rows_in``,
+    ``rows_out``, ``dropped`` (respondent ids), ``replaced`` (item -> number of answers and the mean used),
+    ``kept_missing`` (item -> count), ``reversed`` (items recoded) and ``ignored_columns`` (columns of
+    ``data`` that are not items, left out of the result). ``df.attrs["missing"]`` keeps the summary of
+    earlier versions (``policy``, ``answers``, ``respondents``, ``per_item``).
     """
     if missing not in MISSING_POLICIES:
         raise SpecificationError("clean_responses", [f"missing={missing!r} is not one of {MISSING_POLICIES}"])
     if len(data) == 0:
         raise EmptyDataError("the survey data has no rows", fix="check the file and its filters")
+    data = _require_unique_respondents(data, id_col)
     report = check_responses(data, questionnaire)
     invalid = report[report["problem"] != "missing"]
     if len(invalid):
@@ -206,7 +250,12 @@ def clean_responses(data: pd.DataFrame, questionnaire: Questionnaire, *,
             fix=f"answers to {item!r} must be whole numbers from {spec.low} to {spec.high}; recode codes such as "
                 "'don't know' (e.g. 99) to missing, then choose a missing= policy",
         )
-    out = data[questionnaire.names].apply(pd.to_numeric)
+    names = questionnaire.names
+    out = data[names].apply(pd.to_numeric)
+    cleaning: dict[str, object] = {
+        "policy": missing, "rows_in": len(data), "rows_out": len(data), "dropped": [], "replaced": {},
+        "kept_missing": {}, "reversed": [], "ignored_columns": [str(c) for c in data.columns if c not in set(names)],
+    }
     miss = out.isna()
     n_missing = int(miss.to_numpy().sum())
     if n_missing:
@@ -215,23 +264,45 @@ def clean_responses(data: pd.DataFrame, questionnaire: Questionnaire, *,
         if missing == "error":
             raise DataValidationError(
                 f"{n_missing} missing answer(s) from {len(rows)} respondent(s); per item: {per_item}",
-                column=next(iter(per_item)), rows=rows, data=data[questionnaire.names],
+                column=next(iter(per_item)), rows=rows, data=data[names],
                 fix='choose a policy: missing="listwise" (drop those respondents), "mean" (item-mean '
                     'replacement) or "keep" (leave NaN)',
             )
-        action = {"listwise": f"{len(rows)} respondent(s) dropped", "mean": "replaced by the item mean",
-                  "keep": "kept as NaN"}[missing]
-        warnings.warn(f"{n_missing} missing answer(s) in {len(per_item)} item(s) {per_item}: {action} "
-                      f"(missing={missing!r})", CrmlabWarning, stacklevel=2)
         if missing == "listwise":
+            before = len(out)
             out = out.drop(index=rows)
+            removed = before - len(out)
+            if len(out) == 0:
+                raise EmptyDataError(
+                    f"every one of the {before} respondents has at least one missing answer, so "
+                    'missing="listwise" leaves no data', fix='use missing="mean" or "keep", or drop the items '
+                    f"most respondents skipped ({sorted(per_item, key=per_item.get, reverse=True)[:3]})")
+            action = f"{removed} respondent(s) dropped ({removed} row(s) removed, {len(out)} left): {rows[:10]}"
+            cleaning.update(dropped=rows, rows_out=len(out))
         elif missing == "mean":
-            out = out.fillna(out.mean())
+            means = out.mean()
+            nobody = [item for item in per_item if miss[item].all()]
+            if nobody:
+                raise DataValidationError(
+                    f"no respondent answered {nobody}, so there is no item mean to fill in", column=nobody[0],
+                    fix='drop these items from the questionnaire, or use missing="keep"')
+            replaced = {item: {"answers": int(count), "mean": float(means[item])} for item, count in per_item.items()}
+            out = out.fillna(means)
+            shown = ", ".join(f"{item}: {v['answers']} by {v['mean']:.4g}" for item, v in replaced.items())
+            action = f"replaced by the item mean ({shown})"
+            cleaning.update(replaced=replaced)
+        else:
+            action = "kept as NaN"
+            cleaning.update(kept_missing={item: int(count) for item, count in per_item.items()})
+        warnings.warn(f"{n_missing} missing answer(s) from {len(rows)} respondent(s) in {len(per_item)} item(s) "
+                      f"{per_item}: {action} (missing={missing!r})", CrmlabWarning, stacklevel=2)
         out.attrs["missing"] = {"policy": missing, "answers": n_missing, "respondents": rows, "per_item": per_item}
     if not miss.to_numpy().any() or missing == "listwise":
         out = out.astype("int64")
     if reverse:
         out = reverse_code(out, questionnaire)
+        cleaning["reversed"] = [it.name for it in questionnaire.items if it.reverse]
+    out.attrs["cleaning"] = cleaning
     return out
 
 

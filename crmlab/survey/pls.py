@@ -24,6 +24,7 @@ References: Tenenhaus, Esposito Vinzi, Chatelin & Lauro (2005), *CSDA* 48, 159-2
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -35,12 +36,12 @@ import pandas as pd
 
 from crmlab.errors import (
     ConvergenceError,
+    CrmlabWarning,
     DataValidationError,
     ParameterError,
     SpecificationError,
-    offending_rows,
-    require_columns,
 )
+from crmlab.survey.checks import numeric_answers, require_variance
 
 Scheme = Literal["centroid", "factorial", "path"]
 SCHEMES: tuple[str, ...] = ("centroid", "factorial", "path")
@@ -159,7 +160,7 @@ def _fit(x: np.ndarray, mask: np.ndarray, adjacency: np.ndarray, scheme: str,
     z = _standardise(x)
     n = z.shape[0]
     w = mask.astype(float)
-    w = w / (z @ w).std(axis=0, ddof=1)
+    w = w / _score_sd(z @ w, mask)
     neighbours = (adjacency + adjacency.T) > 0
     for iteration in range(1, max_iter + 1):
         y = z @ w
@@ -177,7 +178,7 @@ def _fit(x: np.ndarray, mask: np.ndarray, adjacency: np.ndarray, scheme: str,
                     e[ante, j] = np.linalg.solve(r[np.ix_(ante, ante)], r[ante, j])
         inner = y @ e
         w_new = mask * (z.T @ inner) / (n - 1)
-        w_new = w_new / (z @ w_new).std(axis=0, ddof=1)
+        w_new = w_new / _score_sd(z @ w_new, mask)
         change = np.abs(w_new - w).max()
         w = w_new
         if change < tol:
@@ -200,6 +201,24 @@ def _fit(x: np.ndarray, mask: np.ndarray, adjacency: np.ndarray, scheme: str,
             r2[j] = float(beta @ r[ante, j])
     loadings = (z.T @ y) / (n - 1)
     return _Fit(w, y, paths, r2, loadings, iteration)
+
+
+class _ZeroVarianceScore(DataValidationError):
+    """A latent variable score with zero variance (its block's weighted items cancel out)."""
+
+    def __init__(self, blocks: list[int]) -> None:
+        self.blocks = blocks
+        super().__init__(f"latent variable(s) {blocks} (by position) have a score with zero variance",
+                         fix="check the block's items for an item keyed the other way")
+
+
+def _score_sd(scores: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Standard deviations of the LV scores, refusing a zero one (it would be divided by)."""
+    sd = scores.std(axis=0, ddof=1)
+    flat = np.flatnonzero(~(sd > 1e-12 * np.sqrt(mask.sum(axis=0))))
+    if flat.size:
+        raise _ZeroVarianceScore(flat.tolist())
+    return sd
 
 
 def _total_effects(paths: np.ndarray) -> np.ndarray:
@@ -250,10 +269,26 @@ class PLSResult:
         total_pairs = _total_pairs(self.total_effects)
         li = {lv: i for i, lv in enumerate(self.model.latent)}
         draws = np.empty((n, len(edges) + len(total_pairs)))
+        redrawn = 0
         for b in tqdm(range(n), disable=not (n >= 1000 if progress is None else progress),
                       desc="bootstrap", unit="sample"):
-            idx = rng.integers(0, x.shape[0], x.shape[0])
-            fit = _fit(x[idx], mask, adjacency, self.scheme, self.tol, self.max_iter)
+            while True:
+                idx = rng.integers(0, x.shape[0], x.shape[0])
+                sample = x[idx]
+                if np.all(sample.max(axis=0) > sample.min(axis=0)):
+                    try:
+                        fit = _fit(sample, mask, adjacency, self.scheme, self.tol, self.max_iter)
+                        break
+                    except _ZeroVarianceScore:
+                        pass
+                redrawn += 1
+                if redrawn > n:
+                    items = [self.model.items[j] for j in np.flatnonzero(np.ptp(sample, axis=0) == 0)]
+                    raise DataValidationError(
+                        f"more than {n} bootstrap samples had an item with the same answer from every "
+                        f"resampled respondent (e.g. {items}), so their paths are undefined",
+                        column=items[0] if items else None,
+                        fix="drop items that almost everyone answered the same way, or collect more respondents")
             total = _total_effects(fit.paths)
             draws[b, : len(edges)] = [fit.paths[s, t] for s, t in edges]
             draws[b, len(edges):] = [total[li[s], li[t]] for s, t in total_pairs]
@@ -271,6 +306,12 @@ class PLSResult:
         out["ci_high"] = np.quantile(draws, 1 - alpha, axis=0)
         out.attrs["n_boot"] = n
         out.attrs["level"] = level
+        out.attrs["redrawn"] = redrawn
+        if redrawn:
+            warnings.warn(f"{redrawn} bootstrap sample(s) had an item with no variation (or a latent variable "
+                          f"score with zero variance) and were drawn again; the {n} estimates come from the "
+                          "samples that could be fitted, which slightly narrows the intervals",
+                          CrmlabWarning, stacklevel=2)
         return out
 
 
@@ -308,24 +349,21 @@ def pls_path_model(data: pd.DataFrame, model: PathModel | None = None, scheme: S
         raise ParameterError(f"scheme={scheme!r} is not one of {SCHEMES}")
     if tol <= 0 or max_iter < 1:
         raise ParameterError(f"tol={tol} must be > 0 and max_iter={max_iter} >= 1")
-    require_columns(data, model.items, what="the survey data")
-    numeric = data[model.items].apply(pd.to_numeric, errors="coerce")
-    for item in model.items:
-        bad = numeric[item].isna()
-        if bad.any():
-            raise DataValidationError(
-                "missing or non-numeric answers", column=item, rows=offending_rows(bad), data=data,
-                fix="clean the data with crmlab.survey.clean_responses(..., missing='listwise' or 'mean')",
-            )
-        if numeric[item].std(ddof=1) == 0:
-            raise DataValidationError(
-                "the item is constant, so it cannot be standardised", column=item,
-                fix="drop the item from its block",
-            )
+    numeric = numeric_answers(data, model.items,
+                              fix="clean the data with crmlab.survey.clean_responses(..., missing='listwise' or 'mean')")
     if len(numeric) < 10:
         raise DataValidationError(f"only {len(numeric)} respondents; PLS needs at least 10", fix="collect more data")
+    require_variance(numeric, measure="the PLS path model (items are standardised)")
     x, mask, adjacency = _arrays(numeric, model)
-    fit = _fit(x, mask, adjacency, scheme, tol, max_iter)
+    try:
+        fit = _fit(x, mask, adjacency, scheme, tol, max_iter)
+    except _ZeroVarianceScore as exc:
+        lvs = [model.latent[j] for j in exc.blocks]
+        raise DataValidationError(
+            f"the score of {lvs} has zero variance: the weighted items {[model.blocks[lv] for lv in lvs]} add up "
+            "to the same value for every respondent", column=model.blocks[lvs[0]][0],
+            fix="an item is probably keyed the other way: recode it with crmlab.survey.reverse_code or drop it",
+        ) from None
     latent, items = model.latent, model.items
     paths = pd.DataFrame(
         [(s, t, fit.paths[latent.index(s), latent.index(t)]) for s, t in _ordered_paths(model)],

@@ -18,22 +18,40 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from crmlab.errors import DataValidationError, ParameterError, require_columns
+from crmlab.errors import ConvergenceError, DataValidationError, ParameterError, require_columns
+from crmlab.survey.checks import numeric_answers, require_correlated, require_total_variance, require_variance
+
+#: How far a standardised loading may exceed 1 in absolute value before it counts as a Heywood case.
+LOADING_TOLERANCE = 1e-6
 
 
-def _items(data: pd.DataFrame, items: Sequence[str] | None, *, minimum: int = 2) -> pd.DataFrame:
+def _items(data: pd.DataFrame, items: Sequence[str] | None, *, minimum: int = 2,
+           measure: str = "the reliability") -> pd.DataFrame:
+    """The items as floats: enough of them, numeric, complete, finite, none constant."""
     cols = list(items) if items is not None else list(data.columns)
     require_columns(data, cols, what="the survey data")
     if len(cols) < minimum:
         raise DataValidationError(f"a scale needs at least {minimum} items, got {cols}",
                                   fix="reliability of a single item cannot be estimated from one survey")
-    sub = data[cols].apply(pd.to_numeric, errors="coerce")
-    bad = sub.isna().any(axis=1)
-    if bad.any():
-        raise DataValidationError("missing or non-numeric answers", column=str(sub.columns[sub.isna().any()][0]),
-                                  rows=list(sub.index[bad]), data=data[cols],
-                                  fix="clean with crmlab.survey.clean_responses(..., missing=...) first")
+    if len(set(cols)) < len(cols):
+        raise DataValidationError(f"items listed twice: {sorted({c for c in cols if cols.count(c) > 1})}",
+                                  fix="list each item of the block once")
+    sub = numeric_answers(data, cols)
+    require_variance(sub, measure=measure)
     return sub
+
+
+def _check_loadings(loadings: Sequence[float] | pd.Series, what: str) -> np.ndarray:
+    lam = np.asarray(loadings, dtype=float)
+    names = list(loadings.index) if isinstance(loadings, pd.Series) else list(range(len(lam)))
+    if lam.size == 0:
+        raise ParameterError(f"{what} needs at least one loading, got none")
+    bad = [names[i] for i in np.flatnonzero(~np.isfinite(lam) | (np.abs(lam) > 1 + LOADING_TOLERANCE))]
+    if bad:
+        raise ParameterError(f"{what} needs standardised loadings between -1 and 1; these are not: "
+                             f"{ {n: float(lam[names.index(n)]) for n in bad[:5]} } (a Heywood case or raw "
+                             "loadings); use standardised loadings, or drop or re-specify the item")
+    return lam
 
 
 def cronbach_alpha(data: pd.DataFrame, items: Sequence[str] | None = None, *, level: float = 0.95,
@@ -43,10 +61,14 @@ def cronbach_alpha(data: pd.DataFrame, items: Sequence[str] | None = None, *, le
 
     if not 0 < level < 1:
         raise ParameterError(f"level={level} must be between 0 and 1")
-    sub = _items(data, items)
+    sub = _items(data, items, measure="Cronbach's alpha")
     if standardized:
         sub = (sub - sub.mean()) / sub.std(ddof=1)
+    require_total_variance(sub, measure="Cronbach's alpha")
     alpha, ci = pg.cronbach_alpha(sub, ci=level)
+    if not (np.isfinite(alpha) and alpha <= 1 + 1e-12 and np.all(np.isfinite(ci))):
+        raise DataValidationError(f"Cronbach's alpha of {list(sub.columns)} is not finite ({alpha}, CI {ci})",
+                                  fix="check the items for near-constant answers")
     return pd.Series({"alpha": float(alpha), "ci_low": float(ci[0]), "ci_high": float(ci[1]),
                       "k": sub.shape[1], "n": sub.shape[0]})
 
@@ -55,10 +77,12 @@ def item_analysis(data: pd.DataFrame, items: Sequence[str] | None = None) -> pd.
     """Per item: mean, sd, corrected item-total correlation (item vs sum of the others), alpha if deleted."""
     import pingouin as pg
 
-    sub = _items(data, items, minimum=3)
+    sub = _items(data, items, minimum=3, measure="the item analysis")
+    require_total_variance(sub, measure="the item analysis")
     rows = []
     for item in sub.columns:
         rest = sub.drop(columns=item)
+        require_total_variance(rest, measure=f"alpha if {item!r} is deleted (and its item-total correlation)")
         rows.append({
             "item": item,
             "mean": sub[item].mean(),
@@ -70,14 +94,19 @@ def item_analysis(data: pd.DataFrame, items: Sequence[str] | None = None) -> pd.
 
 
 def composite_reliability(loadings: Sequence[float] | pd.Series) -> float:
-    """rho_C = (sum l)^2 / ((sum l)^2 + sum(1 - l^2)) from standardised loadings (Werts et al. 1974)."""
-    lam = np.asarray(loadings, dtype=float)
+    """rho_C = (sum l)^2 / ((sum l)^2 + sum(1 - l^2)) from standardised loadings (Werts et al. 1974).
+
+    Loadings must be finite and between -1 and 1 (a :class:`~crmlab.errors.ParameterError` names the others).
+    """
+    lam = _check_loadings(loadings, "composite reliability")
+    if lam.sum() ** 2 + (1 - lam**2).sum() == 0:  # only when every |loading| is 1 and they cancel out
+        raise ParameterError(f"composite reliability is 0/0 for the loadings {lam.tolist()}; check the loadings passed")
     return float(lam.sum() ** 2 / (lam.sum() ** 2 + (1 - lam**2).sum()))
 
 
 def average_variance_extracted(loadings: Sequence[float] | pd.Series) -> float:
-    """AVE = mean of squared standardised loadings (Fornell & Larcker 1981)."""
-    lam = np.asarray(loadings, dtype=float)
+    """AVE = mean of squared standardised loadings (Fornell & Larcker 1981); loadings in [-1, 1]."""
+    lam = _check_loadings(loadings, "average variance extracted")
     return float((lam**2).mean())
 
 
@@ -88,15 +117,24 @@ def mcdonald_omega(data: pd.DataFrame, items: Sequence[str] | None = None) -> pd
     """
     import semopy
 
-    sub = _items(data, items, minimum=3)
+    sub = _items(data, items, minimum=3, measure="McDonald's omega")
     z = (sub - sub.mean()) / sub.std(ddof=1)
     z.columns = [f"v{i}" for i in range(z.shape[1])]
     model = semopy.Model("F =~ " + " + ".join(z.columns))
     model.fit(z)
     est = model.inspect(std_est=True)
     lam = est[(est["op"] == "~") & (est["rval"] == "F")].set_index("lval")["Est. Std"].reindex(z.columns)
+    if not np.all(np.isfinite(lam)) or np.any(np.abs(lam) > 1 + LOADING_TOLERANCE):
+        shown = {name: round(float(v), 4) for name, v in zip(sub.columns, lam, strict=True)}
+        raise ConvergenceError(
+            f"the one-factor model of {list(sub.columns)} has no admissible solution (standardised loadings "
+            f"{shown}; a loading above 1 in absolute value is a Heywood case), so omega is undefined; check "
+            "the items for near-duplicates or items unrelated to the rest, or report alpha instead")
     theta = 1 - lam**2
     omega = lam.sum() ** 2 / (lam.sum() ** 2 + theta.sum())
+    if not 0 <= omega <= 1 + 1e-12:
+        raise ConvergenceError(f"omega of {list(sub.columns)} came out as {omega}; the one-factor model is not "
+                               "admissible for these items; report alpha instead")
     out = {"omega": float(omega)}
     out.update({f"loading_{name}": float(v) for name, v in zip(sub.columns, lam, strict=True)})
     return pd.Series(out)
@@ -131,8 +169,22 @@ def reliability_table(data: pd.DataFrame, blocks: Mapping[str, Sequence[str]],
 
 
 def fornell_larcker(scores: pd.DataFrame, ave: Mapping[str, float] | pd.Series) -> pd.DataFrame:
-    """LV correlation matrix with sqrt(AVE) on the diagonal; ``attrs["violations"]`` lists failing pairs."""
-    corr = scores.corr()
+    """LV correlation matrix with sqrt(AVE) on the diagonal; ``attrs["violations"]`` lists failing pairs.
+
+    Every column of ``scores`` needs an ``ave`` between 0 and 1 and must vary across respondents.
+    """
+    numeric = numeric_answers(scores, list(scores.columns), what="the latent variable scores",
+                              fix="pass the scores of a fitted model (PLSResult.scores)")
+    require_variance(numeric, measure="the Fornell-Larcker criterion")
+    ave = pd.Series(ave, dtype="float64") if not isinstance(ave, pd.Series) else ave.astype("float64")
+    absent = [str(c) for c in scores.columns if c not in ave.index]
+    if absent:
+        raise DataValidationError(f"no AVE for {absent}", column=absent[0],
+                                  fix="pass an AVE for every latent variable (e.g. reliability_table()['ave'])")
+    bad = {str(c): float(ave[c]) for c in scores.columns if not 0 <= ave[c] <= 1}
+    if bad:
+        raise ParameterError(f"AVE must be between 0 and 1, got {bad}; pass average_variance_extracted() values")
+    corr = numeric.corr()
     out = corr.copy()
     for lv in corr.columns:
         out.loc[lv, lv] = np.sqrt(ave[lv])
@@ -149,7 +201,10 @@ def htmt(data: pd.DataFrame, blocks: Mapping[str, Sequence[str]]) -> pd.DataFram
     single-item blocks have a within-block mean of 1.
     """
     items = [i for its in blocks.values() for i in its]
-    r = _items(data, items, minimum=1).corr().abs()
+    sub = _items(data, items, minimum=1, measure="HTMT")
+    for block, its in blocks.items():
+        require_correlated(sub[list(its)], block=str(block), measure="HTMT (a monotrait mean of 0)")
+    r = sub.corr().abs()
 
     def mono(its: Sequence[str]) -> float:
         k = len(its)
