@@ -6,6 +6,7 @@ in place without timing metadata, so two runs give byte-identical files.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from pathlib import Path
@@ -111,6 +112,16 @@ def parse_parameter(value: str, name: str = "") -> object:
     return value
 
 
+class _PapermillInspectionFilter(logging.Filter):
+    """Drop papermill's guesses about the parameters cell ("Unable to parse line", "Passed unknown
+    parameter"): its line parser trips over comments holding "=", and the parameters have already been
+    checked against the cell here, so those warnings would only mislead."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (message.startswith("Unable to parse line") or message.startswith("Passed unknown parameter"))
+
+
 def _crmlab_error_names() -> frozenset[str]:
     from crmlab import errors
 
@@ -148,6 +159,10 @@ def run_with_parameters(name: str, parameters: dict[str, str], output: Path | No
             values[key] = str(Path(value).resolve())
     output = Path(output or f"{source.stem}-run.ipynb").resolve()
     os.environ.update(DETERMINISTIC_ENV)
+    quiet = _PapermillInspectionFilter()
+    loggers = [logging.getLogger("papermill"), logging.getLogger("papermill.translators")]
+    for logger in loggers:
+        logger.addFilter(quiet)
     try:
         papermill.execute_notebook(
             str(source), str(output), parameters=values, cwd=str(source.parent), kernel_name="python3",
@@ -162,4 +177,7 @@ def run_with_parameters(name: str, parameters: dict[str, str], output: Path | No
             f"{source.name} stopped at cell [{exc.exec_count}] with {exc.ename}: {exc.evalue}\n"
             f"The partly executed copy, with the full traceback, is {output}"
         ) from None
+    finally:
+        for logger in loggers:
+            logger.removeFilter(quiet)
     return output

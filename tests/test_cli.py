@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from crmlab import cli, clv, course, datasets
-from crmlab.errors import CrmlabWarning
+from crmlab.errors import CrmlabError, CrmlabWarning
 
 DATA = Path(__file__).parent / "data"
 
@@ -101,6 +101,34 @@ def test_parse_parameter():
     assert course.parse_parameter("true") is True
     assert course.parse_parameter("7") == 7 and course.parse_parameter("0.5") == 0.5
     assert course.parse_parameter("1997-09-30") == "1997-09-30"
+
+
+def test_parse_parameter_reads_lists_and_mappings():
+    assert course.parse_parameter("[0, 3, 5, 7]") == [0, 3, 5, 7]
+    assert course.parse_parameter("(1, 7)") == [1, 7]
+    assert course.parse_parameter('{"Sat": ["s1", "s2"]}') == {"Sat": ["s1", "s2"]}  # JSON
+    assert course.parse_parameter("{Sat: [s1, s2], Qual: [q1]}") == {"Sat": ["s1", "s2"], "Qual": ["q1"]}  # YAML
+    assert course.parse_parameter("[[Qual, Sat]]") == [["Qual", "Sat"]]
+    assert course.parse_parameter("my survey.csv") == "my survey.csv"
+    with pytest.raises(CrmlabError, match=r"parameter 'blocks': '\{Sat: \[s1' looks like a list or mapping"):
+        course.parse_parameter("{Sat: [s1", "blocks")
+
+
+def test_run_passes_lists_and_keeps_papermill_quiet(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('levels = [0, 6, 8, 10]  # bins (0, 6] and so on; a = b confuses papermill\n'
+                                       'name = "x"')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("print(type(levels).__name__, levels, name)")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = tmp_path / "tiny.ipynb"
+    nbformat.write(nb, path)
+    result = crmlab("run", str(path), "-p", "levels", "[0, 3, 5, 7]", "-p", "name", "y",
+                    "--output", str(tmp_path / "out.ipynb"))
+    assert result.returncode == 0, result.stderr
+    assert "Unable to parse" not in result.stderr and "Passed unknown parameter" not in result.stderr
+    out = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    assert out.cells[-1].outputs[0]["text"] == "list [0, 3, 5, 7] y\n"
 
 
 def simulated_log(n_customers: int = 300, seed: int = 7) -> pd.DataFrame:
