@@ -85,7 +85,80 @@ ADOPTION_FORMULA = "adopted ~ np.log(employees) + C(sector) + C(offering)"
 
 STATISTICS_COLUMNS = (
     "geography", "year", "size_class", "indicator", "value", "value_high", "unit", "kind",
-    "break_in_series", "verified", "source", "url_or_citation", "note",
+    "break_in_series", "verified", "provenance", "source", "url_or_citation", "note",
+)
+
+#: How a figure reached the file. ``verified`` is true exactly for the first two.
+PROVENANCE = {
+    "primary": "primary source seen",
+    "derived": "derived from a primary source",
+    "secondary": "reported second-hand (primary not seen)",
+    "unsourced": "no source given",
+}
+
+#: Kinds of row that are forecasts rather than measurements (:func:`forecast_vs_outcome`).
+FORECAST_KINDS = ("industry forecast", "source-document forecast")
+
+#: The course's source papers used in this module, to cite by title (author as published; no year is
+#: printed on the e-commerce and supply-chain papers).
+SOURCE_PAPERS = {
+    "ecommerce": ('《电子商务环境下客户关系管理(CRM)成功的五大要素》 ("Five success factors of CRM in e-commerce"), '
+                  "an e-commerce graduation paper, posted 2022-10-08"),
+    "firm_size": ('刘莹莹 (Liu Yingying), 渤海大学管理学院, 《我国企业客户关系管理现状及对策》 ("Customer '
+                  'relationship management in Chinese enterprises: current state and countermeasures"), '
+                  "bachelor's thesis"),
+    "supply_chain": ('《浅析供应链环境下的客户关系管理》 ("A brief analysis of CRM in the supply-chain environment"), '
+                     "uploaded 2018-09-05"),
+}
+
+#: Which paper names each success factor or condition of the readiness instrument (``source_factor``):
+#: the e-commerce paper's five success factors and the supply-chain paper's four conditions.
+FACTOR_SOURCES = {
+    "e-business vision": "ecommerce",
+    "e-CRM assessment": "ecommerce",
+    "touchpoint understanding": "ecommerce",
+    "outside-in process re-engineering": "ecommerce",
+    "change management": "ecommerce",
+    "top-management support": "supply_chain",
+    "capable team": "supply_chain",
+    "staff training": "supply_chain",
+    "suitable software and hardware": "supply_chain",
+}
+
+#: The problems of CRM in Chinese firms listed by 刘莹莹 (Liu Yingying; ``SOURCE_PAPERS["firm_size"]``),
+#: each with a symptom to look for, the readiness practice that detects it and the countermeasure that
+#: answers it. Problems and countermeasures follow the paper's list; the symptoms and the wording are
+#: crmlab's.
+FAILURE_MODES = (
+    {"problem_id": "blind_adoption", "problem": "blind adoption",
+     "symptom": "CRM bought because competitors have it or a vendor pressed; no stated need, costed case or fitting tier",
+     "practice_id": "S3",
+     "countermeasure": "start from the customer strategy and a stated need; choose the tier that fits the firm; "
+                       "build a costed case and implement in stages"},
+    {"problem_id": "culture_mismatch", "problem": "culture at odds with the CRM strategy",
+     "symptom": "departments guard their own customers and targets; staff see CRM as extra reporting",
+     "practice_id": "O4",
+     "countermeasure": "build a customer-centred culture: management's example, incentives on customer outcomes, "
+                       "internal customers (staff) served first"},
+    {"problem_id": "poor_data", "problem": "poor customer data",
+     "symptom": "duplicate, outdated or incomplete records in private spreadsheets; nobody owns data quality",
+     "practice_id": "I2",
+     "countermeasure": "one shared customer record with an owner; data standards, cleaning and regular checks "
+                       "before any analysis"},
+    {"problem_id": "flawed_processes", "problem": "CRM laid over flawed processes",
+     "symptom": "old departmental processes automated as they are; customers still passed between departments",
+     "practice_id": "P1",
+     "countermeasure": "re-engineer the customer processes outside-in before configuring the system"},
+    {"problem_id": "single_method", "problem": "a single method",
+     "symptom": "every customer managed one way (only discounts, or only sales visits) whatever their value or channel",
+     "practice_id": "C3",
+     "countermeasure": "combine methods by customer class: key accounts one-to-one, small and medium customers by "
+                       "region, scattered customers through low-cost channels; mine the data to target"},
+    {"problem_id": "ignoring_experience", "problem": "ignoring the customer's experience",
+     "symptom": "CRM used for internal control and selling; satisfaction and complaints at the touchpoints not measured",
+     "practice_id": "C4",
+     "countermeasure": "measure the experience at every touchpoint, act on complaints, and judge CRM by customer "
+                       "outcomes"},
 )
 INSTRUMENT_COLUMNS = ("practice_id", "building_block", "source_factor", "practice")
 SCORECARD_COLUMNS = ("firm", "practice_id", "intention", "reality")
@@ -130,7 +203,9 @@ def crm_tier(employees: int | float, regions_served: int) -> str:
 
 
 def validate_statistics(df: pd.DataFrame) -> pd.DataFrame:
-    """Check the published-statistics table: every row has a value, a source and a URL or citation.
+    """Check the published-statistics table: every row has a value, a source and a URL or citation,
+    and a ``provenance`` from :data:`PROVENANCE` that agrees with ``verified`` (true exactly for
+    "primary" and "derived").
 
     Returns a typed copy (``year`` as nullable Int64, ``verified`` and ``break_in_series`` as bool).
     """
@@ -157,6 +232,18 @@ def validate_statistics(df: pd.DataFrame) -> pd.DataFrame:
                                       rows=offending_rows(flags.isna()), data=df,
                                       fix="write True only when the primary source text was seen")
         out[col] = flags.astype(bool)
+    unknown = ~out["provenance"].isin(list(PROVENANCE))
+    if unknown.any():
+        raise DataValidationError(f"provenance must be one of {list(PROVENANCE)}", column="provenance",
+                                  rows=offending_rows(unknown), data=df,
+                                  fix="primary: the figure is printed in a source you have seen; derived: computed "
+                                      "from such figures; secondary: seen only as reported by others; unsourced: "
+                                      "no source given")
+    clash = out["verified"] != out["provenance"].isin(["primary", "derived"])
+    if clash.any():
+        raise DataValidationError("verified disagrees with provenance", column="verified",
+                                  rows=offending_rows(clash), data=df,
+                                  fix="verified is True exactly when provenance is 'primary' or 'derived'")
     out["value"] = value.astype("float64")
     out["value_high"] = pd.to_numeric(out["value_high"], errors="coerce").astype("float64")
     out["year"] = pd.to_numeric(out["year"], errors="coerce").astype("Int64")
@@ -178,11 +265,11 @@ def plot_eu_crm_level(stats_table: pd.DataFrame, geography: str = "EU27_2020", a
         raise DataValidationError(f"no EU-level CRM figures for {geography!r}", column="geography",
                                   fix="pass the geography code used in the statistics file, e.g. 'EU27_2020'")
     x = np.arange(len(rows))
-    colours = [_VERIFIED_COLOUR if v else _UNVERIFIED_COLOUR for v in rows["verified"]]
-    hatches = ["" if v else "//" for v in rows["verified"]]
-    bars = ax.bar(x, rows["value"], color=colours, edgecolor="black", linewidth=0.5)
-    for bar, hatch, value in zip(bars, hatches, rows["value"], strict=True):
-        bar.set_hatch(hatch)
+    bars = ax.bar(x, rows["value"], color=[_PROVENANCE_STYLE[p][0] for p in rows["provenance"]],
+                  edgecolor="black", linewidth=0.5)
+    for bar, provenance, value in zip(bars, rows["provenance"], rows["value"], strict=True):
+        bar.set_hatch(_PROVENANCE_STYLE[provenance][1])
+        bar.set_gid(provenance)
         ax.annotate(f"{value:g}%", (bar.get_x() + bar.get_width() / 2, value), ha="center", va="bottom")
     ax.set_xticks(x, [str(y) for y in rows["year"]])
     breaks = np.flatnonzero(rows["break_in_series"].to_numpy())
@@ -194,16 +281,25 @@ def plot_eu_crm_level(stats_table: pd.DataFrame, geography: str = "EU27_2020", a
     ax.set_ylim(0, rows["value"].max() * 1.3)
     ax.set(title=f"Enterprises using CRM software, {geography} (10+ persons employed)",
            xlabel="survey year", ylabel="% of enterprises")
-    _verified_legend(ax)
+    _verified_legend(ax, provenances=rows["provenance"].tolist())
     return ax
 
 
-def _verified_legend(ax: Axes, loc: str = "upper left") -> None:
+#: Face colour and hatch of a bar by provenance: solid for a printed primary figure, dotted for one
+#: derived from primary figures, hatched for the rest (not verified).
+_PROVENANCE_STYLE = {"primary": (_VERIFIED_COLOUR, ""), "derived": ("#6baed6", ".."),
+                     "secondary": (_UNVERIFIED_COLOUR, "//"), "unsourced": (_UNVERIFIED_COLOUR, "//")}
+
+
+def _verified_legend(ax: Axes, loc: str = "upper left", provenances: Sequence[str] = ()) -> None:
+    """Legend of the provenance styles; 'derived' appears only when such a figure is drawn."""
     from matplotlib.patches import Patch
 
-    ax.legend(handles=[Patch(facecolor=_VERIFIED_COLOUR, label="primary source seen"),
-                       Patch(facecolor=_UNVERIFIED_COLOUR, hatch="//", label="not verified")],
-              loc=loc, fontsize=8)
+    handles = [Patch(facecolor=_VERIFIED_COLOUR, label=PROVENANCE["primary"])]
+    if "derived" in set(provenances):
+        handles.append(Patch(facecolor=_PROVENANCE_STYLE["derived"][0], hatch="..", label=PROVENANCE["derived"]))
+    handles.append(Patch(facecolor=_UNVERIFIED_COLOUR, hatch="//", label="not verified"))
+    ax.legend(handles=handles, loc=loc, fontsize=8)
 
 
 def plot_country_bars(
@@ -218,11 +314,11 @@ def plot_country_bars(
     ax = _new_ax(ax)
     y = np.arange(len(rows))
     is_eu = rows["geography"].str.startswith("EU").to_numpy()
-    colours = [_HIGHLIGHT if eu else (_VERIFIED_COLOUR if v else _UNVERIFIED_COLOUR)
-               for eu, v in zip(is_eu, rows["verified"], strict=True)]
+    colours = [_HIGHLIGHT if eu else _PROVENANCE_STYLE[p][0] for eu, p in zip(is_eu, rows["provenance"], strict=True)]
     bars = ax.barh(y, rows["value"], color=colours, edgecolor="black", linewidth=0.5)
-    for bar, verified in zip(bars, rows["verified"], strict=True):
-        bar.set_hatch("" if verified else "//")
+    for bar, provenance in zip(bars, rows["provenance"], strict=True):
+        bar.set_hatch(_PROVENANCE_STYLE[provenance][1])
+        bar.set_gid(provenance)
     ax.set_yticks(y, rows["geography"])
     for yi, value in zip(y, rows["value"], strict=True):
         ax.annotate(f"{value:g}", (value, yi), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
@@ -230,7 +326,7 @@ def plot_country_bars(
     if rows["break_in_series"].any():
         title += "\n(new question from 2023: not comparable with 2019 and earlier)"
     ax.set(title=title, xlabel="% of enterprises (10+ persons employed)", ylabel="country")
-    _verified_legend(ax, loc="lower right")
+    _verified_legend(ax, loc="lower right", provenances=rows["provenance"].tolist())
     return ax
 
 
@@ -585,7 +681,7 @@ def plot_odds_ratios(table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     ax.scatter(ordered["odds_ratio"], y, c=np.where(significant, _HIGHLIGHT, _UNVERIFIED_COLOUR),
                edgecolor="black", zorder=3)
     ax.axvline(1, color="black", linewidth=0.8)
-    ax.set_xscale("log")
+    _plain_log_axis(ax, "x", float(ordered["ci_low"].min()), float(ordered["ci_high"].max()))
     ax.set_yticks(y, ordered["factor"])
     ax.set(title="What makes CRM meet expectations? (odds ratio per scale point, 95% CI)",
            xlabel="odds ratio (log scale); red: interval excludes 1", ylabel="success factor (score 1-5)")
@@ -750,3 +846,213 @@ def recommend(
             "first_steps": "; ".join(f"{r.practice} [{r.building_block}, gap {r.gap:g}]" for r in top.itertuples()),
         })
     return pd.DataFrame(rows).set_index("firm")
+
+
+def _plain_log_axis(ax: Axes, axis: str, low: float, high: float) -> None:
+    """Log scale with plain tick labels (0.5, 1, 2, 5 …), not 10⁰ and 2×10⁰."""
+    from matplotlib.ticker import FixedLocator, NullFormatter, NullLocator, StrMethodFormatter
+
+    candidates = np.array([m * 10.0**e for e in range(-3, 5) for m in (1, 2, 5)])
+    ticks = candidates[(candidates >= low / 1.5) & (candidates <= high * 1.5)]
+    if len(ticks) < 3:  # a narrow range: add quarter steps
+        finer = np.array([m * 10.0**e for e in range(-3, 5) for m in (1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8)])
+        ticks = finer[(finer >= low / 1.2) & (finer <= high * 1.2)]
+    scale = ax.set_xscale if axis == "x" else ax.set_yscale
+    scale("log")
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    target.set_major_locator(FixedLocator(ticks))
+    target.set_major_formatter(StrMethodFormatter("{x:g}"))
+    target.set_minor_locator(NullLocator())
+    target.set_minor_formatter(NullFormatter())
+
+
+# ---------------------------------------------------------------------------------------------------
+# The size of the CRM market: claims, forecasts and later estimates
+
+MARKET_UNIT = "US$ billion"
+
+
+def market_figures(stats_table: pd.DataFrame) -> pd.DataFrame:
+    """The market-size rows of the statistics table (unit US$ billion), by measure and year, with
+    ``forecast`` (the row is a forecast, :data:`FORECAST_KINDS`) and the provenance label."""
+    rows = stats_table[stats_table["unit"] == MARKET_UNIT].copy()
+    if rows.empty:
+        raise DataValidationError(f"no rows with unit {MARKET_UNIT!r}", column="unit",
+                                  fix="the market figures are in datasets/crm_adoption_statistics.csv")
+    rows["forecast"] = rows["kind"].isin(FORECAST_KINDS)
+    rows["provenance_label"] = rows["provenance"].map(PROVENANCE)
+    cols = ["indicator", "year", "value", "kind", "forecast", "provenance", "provenance_label", "source", "note"]
+    return rows.sort_values(["indicator", "year", "forecast"])[cols].reset_index(drop=True)
+
+
+def growth_rate(start: float, end: float, years: float) -> float:
+    """Compound annual growth rate :math:`(v_1 / v_0)^{1/n} - 1` between two values ``years`` apart.
+
+    Examples
+    --------
+    >>> round(growth_rate(100, 121, 2), 6)
+    0.1
+    """
+    if not (np.isfinite(start) and np.isfinite(end)) or start <= 0 or end <= 0:
+        raise ParameterError(f"growth needs two positive values, got start={start!r}, end={end!r}")
+    if not np.isfinite(years) or years <= 0:
+        raise ParameterError(f"years must be positive, got {years!r}")
+    return float((end / start) ** (1.0 / years) - 1.0)
+
+
+def series_growth(stats_table: pd.DataFrame, indicator: str, start_year: int, end_year: int) -> float:
+    """Compound annual growth of one measured (not forecast) market series between two years."""
+    rows = market_figures(stats_table)
+    rows = rows[(rows["indicator"] == indicator) & ~rows["forecast"]].set_index("year")["value"]
+    missing = [y for y in (start_year, end_year) if y not in rows.index]
+    if missing:
+        raise DataValidationError(f"no measured {indicator!r} figure for {missing}", column="year",
+                                  fix=f"the years with a figure are {sorted(int(y) for y in rows.index)}")
+    return growth_rate(float(rows[start_year]), float(rows[end_year]), end_year - start_year)
+
+
+def forecast_vs_outcome(stats_table: pd.DataFrame) -> pd.DataFrame:
+    """Each market forecast next to the measured figure of the same measure and year, if there is one.
+
+    ``error`` is forecast / outcome − 1 (0.25: the forecast was 25% too high); a forecast with no outcome
+    of its own measure gets NaN and, in ``nearest``, the measured figures of *other* measures for that
+    year — which are not its outcome, only what is known.
+    """
+    rows = market_figures(stats_table)
+    measured = rows[~rows["forecast"]]
+    out = []
+    for r in rows[rows["forecast"]].itertuples():
+        same = measured[(measured["indicator"] == r.indicator) & (measured["year"] == r.year)]
+        others = measured[(measured["indicator"] != r.indicator) & (measured["year"] == r.year)]
+        outcome = float(same["value"].iloc[0]) if len(same) else np.nan
+        out.append({"indicator": r.indicator, "year": int(r.year), "forecast": float(r.value),
+                    "outcome": outcome, "error": float(r.value) / outcome - 1.0 if len(same) else np.nan,
+                    "nearest": "; ".join(f"{o.indicator} {o.value:g}" for o in others.itertuples()),
+                    "forecaster": r.source})
+    return pd.DataFrame(out)
+
+
+_MARKET_LABELS = {
+    "crm_market_revenue": "the paper's 'CRM revenue' (measure undefined)",
+    "crm_software_new_licence_revenue": "CRM software, new licences (Gartner)",
+    "crm_software_revenue": "CRM software, total (Gartner)",
+    "crm_services_revenue": "CRM services (Gartner)",
+    "crm_total_market": "CRM applications + infrastructure + services (Forrester)",
+}
+
+
+def plot_market_figures(stats_table: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """The CRM market size over time on a log scale with plain labels: one colour per measure, filled
+    markers for measurements, hollow ones for forecasts, the source paper's figures as red diamonds."""
+    ax = _new_ax(ax)
+    rows = market_figures(stats_table)
+    colours = dict(zip(_MARKET_LABELS, ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e"], strict=True))
+    for indicator, part in rows.groupby("indicator", sort=False):
+        colour = colours.get(str(indicator), "grey")
+        label = _MARKET_LABELS.get(str(indicator), str(indicator))
+        marker = "D" if indicator == "crm_market_revenue" else "o"
+        done = part[~part["forecast"]]
+        ax.plot(done["year"].astype(float), done["value"], marker=marker, color=colour, label=label, gid=str(indicator))
+        ahead = part[part["forecast"]]
+        if len(ahead):
+            ax.scatter(ahead["year"].astype(float), ahead["value"], marker=marker, s=70, facecolors="none",
+                       edgecolors=colour, linewidths=1.5, zorder=3, gid=f"{indicator} forecast")
+            for r in ahead.itertuples():
+                ax.annotate(f"forecast {r.value:g}", (float(r.year), r.value), xytext=(6, 0),
+                            textcoords="offset points", va="center", fontsize=8, color=colour)
+    ax.scatter([], [], marker="o", facecolors="none", edgecolors="black", label="hollow: forecast")
+    _plain_log_axis(ax, "y", float(rows["value"].min()), float(rows["value"].max()))
+    ax.set(title="Size of the CRM market: the supply-chain paper's figures, forecasts and later estimates",
+           xlabel="year", ylabel=f"{MARKET_UNIT} (log scale)")
+    ax.legend(fontsize=7.5, loc="lower right")
+    return ax
+
+
+# ---------------------------------------------------------------------------------------------------
+# Success factors and conditions on the instrument; the failure diagnostic
+
+
+def success_factor_map(instrument: pd.DataFrame, scores: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The e-commerce paper's five success factors and the supply-chain paper's four conditions, each
+    with the readiness practice that measures it; with ``scores``, each firm's reality score (0-5)."""
+    instrument = validate_instrument(instrument)
+    tagged = instrument[instrument["source_factor"].isin(list(FACTOR_SOURCES))]
+    missing = sorted(set(FACTOR_SOURCES) - set(tagged["source_factor"]))
+    if missing:
+        raise SpecificationError("the readiness instrument", [f"no practice measures {m!r}" for m in missing],
+                                 fix="tag one practice per factor in the source_factor column")
+    table = pd.DataFrame({
+        "paper": tagged["source_factor"].map(lambda f: "five success factors (e-commerce paper)"
+                                             if FACTOR_SOURCES[f] == "ecommerce"
+                                             else "four conditions (supply-chain paper)"),
+        "factor": tagged["source_factor"], "practice_id": tagged["practice_id"],
+        "building_block": tagged["building_block"], "practice": tagged["practice"],
+    })
+    table["_order"] = table["factor"].map({f: i for i, f in enumerate(FACTOR_SOURCES)})
+    table = table.sort_values("_order").drop(columns="_order").set_index(["paper", "factor"])
+    if scores is not None:
+        scored = validate_scorecard(scores, instrument)
+        wide = scored.pivot(index="practice_id", columns="firm", values="reality")
+        wide = wide[list(dict.fromkeys(scored["firm"]))]
+        table = table.join(wide, on="practice_id")
+    return table
+
+
+def failure_modes() -> pd.DataFrame:
+    """:data:`FAILURE_MODES` as a table indexed by ``problem_id``."""
+    return pd.DataFrame(list(FAILURE_MODES)).set_index("problem_id")
+
+
+def failure_diagnostic(scores: pd.DataFrame, instrument: pd.DataFrame, threshold: int = 2) -> pd.DataFrame:
+    """Which of the failure problems each firm is exposed to, read off the readiness practice that detects it.
+
+    A firm is ``exposed`` to a problem when the reality score of its detecting practice is at most
+    ``threshold`` (of 5; the default 2 means "partly in place at best"). One row per firm and problem,
+    with the symptom and the countermeasure to act on.
+    """
+    low, high = SCORE_RANGE
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, np.integer)) or not low <= threshold <= high:
+        raise ParameterError(f"threshold must be a whole score from {low} to {high}, got {threshold!r}")
+    instrument = validate_instrument(instrument)
+    modes = failure_modes()
+    missing = sorted(set(modes["practice_id"]) - set(instrument["practice_id"]))
+    if missing:
+        raise SpecificationError("the readiness instrument", [
+            f"practice {pid!r} (detects {modes.index[modes['practice_id'] == pid][0]!r}) is missing" for pid in missing],
+            fix="use the instrument shipped in datasets/crm_readiness_instrument.csv, which has every detecting practice")
+    scored = validate_scorecard(scores, instrument).set_index(["firm", "practice_id"])
+    rows = []
+    for firm in dict.fromkeys(scored.index.get_level_values("firm")):
+        for pid, mode in modes.iterrows():
+            s = scored.loc[(firm, mode["practice_id"])]
+            rows.append({"firm": firm, "problem_id": pid, "problem": mode["problem"],
+                         "practice_id": mode["practice_id"], "intention": int(s["intention"]),
+                         "reality": int(s["reality"]), "exposed": bool(s["reality"] <= threshold),
+                         "symptom": mode["symptom"], "countermeasure": mode["countermeasure"]})
+    return pd.DataFrame(rows).set_index(["firm", "problem_id"])
+
+
+def plot_failure_diagnostic(diagnostic: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """Heat map of the detecting practices' reality scores, problems by firms; exposed cells are outlined
+    in red (from :func:`failure_diagnostic`)."""
+    ax = _new_ax(ax)
+    reality = diagnostic["reality"].unstack("firm")
+    problems = list(dict.fromkeys(diagnostic.index.get_level_values("problem_id")))
+    firms = list(dict.fromkeys(diagnostic.index.get_level_values("firm")))
+    reality = reality.loc[problems, firms]
+    image = ax.imshow(reality.to_numpy(dtype=float), cmap="RdYlGn", vmin=SCORE_RANGE[0], vmax=SCORE_RANGE[1],
+                      aspect="auto")
+    names = diagnostic.reset_index().drop_duplicates("problem_id").set_index("problem_id")
+    for (i, problem), (j, firm) in ((a, b) for a in enumerate(problems) for b in enumerate(firms)):
+        row = diagnostic.loc[(firm, problem)]
+        ax.text(j, i, f"{row['practice_id']}: {row['reality']}", ha="center", va="center", fontsize=8)
+        if row["exposed"]:
+            ax.add_patch(plt.Rectangle((j - 0.48, i - 0.48), 0.96, 0.96, fill=False, edgecolor=_HIGHLIGHT,
+                                       linewidth=2.2, gid=f"{firm}|{problem}"))
+    ax.set_xticks(range(len(firms)), firms, fontsize=8)
+    ax.set_yticks(range(len(problems)), [textwrap.fill(names.loc[p, "problem"], 26) for p in problems], fontsize=8)
+    ax.grid(False)
+    ax.figure.colorbar(image, ax=ax, label="reality score of the detecting practice (0-5)")
+    ax.set(title="Failure diagnostic: where each firm is exposed (red frame: reality at or below the threshold)",
+           xlabel="case firm", ylabel="problem (Liu Yingying)")
+    return ax

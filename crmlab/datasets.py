@@ -35,6 +35,13 @@ from crmlab.errors import (
     offending_rows,
     require_columns,
 )
+from crmlab.transactions import (  # noqa: F401  (read_table: part of this module's API)
+    leave_out_after_end,
+    period_codes,
+    read_table,
+    to_timestamp,
+    validate_log,
+)
 
 if TYPE_CHECKING:
     from crmlab.valuechain import ValueChain
@@ -254,45 +261,6 @@ def load_ecsi_mobi() -> pd.DataFrame:
 DuplicatePolicy = Literal["keep", "drop", "error"]
 
 
-def read_table(source: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFrame:
-    """Read a CSV/TSV/Parquet file (chosen by suffix) or copy a DataFrame; errors say what to do."""
-    if isinstance(source, pd.DataFrame):
-        return source.copy()
-    path = Path(source)
-    if not path.is_file():
-        raise DataFileError(f"no such file: {str(path)!r}; check the path (relative paths start at {Path.cwd()})")
-    if path.stat().st_size == 0:
-        raise EmptyDataError(f"{path.name} is empty (0 bytes)", fix="export the data again with a header row")
-    suffix = "".join(path.suffixes[-2:]).lower() if path.suffix == ".gz" else path.suffix.lower()
-    if suffix in {".parquet", ".pq"}:
-        try:
-            return pd.read_parquet(path)
-        except (OSError, ValueError) as exc:
-            raise DataFileError(f"{path.name} could not be read as Parquet: {exc}") from exc
-    if suffix not in {".csv", ".csv.gz", ".txt", ".tsv", ".tsv.gz"}:
-        raise DataFileError(f"{path.name}: unknown file type {suffix!r}; use .csv, .tsv or .parquet")
-    sep = "\t" if suffix.startswith(".tsv") else ","
-    opener = gzip.open if suffix.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8", errors="replace") as handle:
-        header = handle.readline()
-    if sep not in header and (other := next((c for c in ";\t|" if c in header), None)):
-        raise DataFileError(
-            f"{path.name} has the header {header.strip()!r}: it looks separated by {other!r}, not "
-            f"{sep!r}; save it as {'tab' if sep != ',' else 'comma'}-separated (with '.' as the decimal mark)"
-        )
-    try:
-        # index_col=False and ParserWarning as an error: a row with extra fields must not shift columns
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            table = pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, na_values=[""], index_col=False)
-    except (pd.errors.ParserError, pd.errors.ParserWarning, UnicodeDecodeError, ValueError) as exc:
-        raise DataFileError(
-            f"{path.name} could not be read as a {suffix} table: {exc}; "
-            "check that every row has as many fields as the header"
-        ) from exc
-    return table
-
-
 def read_transactions(
     source: str | os.PathLike[str] | pd.DataFrame,
     customer_col: str = "customer_id",
@@ -303,61 +271,67 @@ def read_transactions(
     quantity_col: str | None = None,
     observation_end: str | pd.Timestamp | None = None,
     duplicates: DuplicatePolicy = "keep",
+    encoding: str = "utf-8",
 ) -> pd.DataFrame:
     """Read and validate a transaction log into the CDNOW schema.
 
-    Returns ``customer_id`` (str), ``date`` (datetime64), ``quantity`` (int; 1 per row when no
-    ``quantity_col``) and, when ``amount_col`` is given, ``amount`` (float). Row numbers in errors
-    count data rows from 0 (a CSV's line number is the row number + 2).
+    The file is read by :func:`crmlab.transactions.read_table` (CSV, TSV, gzip, Parquet) and checked by
+    the transaction-log contract, :func:`crmlab.transactions.validate_log` (rules in the README's "Your
+    own data"). Rows dated in a day after ``observation_end`` are left out with a
+    :class:`~crmlab.errors.CrmlabWarning` that counts them, as in :func:`crmlab.clv.rfm_summary`.
 
-    Exact duplicate rows are reported with a :class:`crmlab.errors.CrmlabWarning` and kept
-    (``duplicates="keep"``), removed (``"drop"``) or refused (``"error"``): never dropped silently.
+    Parameters
+    ----------
+    source : path or pandas.DataFrame
+        The file, or a table already in memory.
+    customer_col, date_col, amount_col, quantity_col : str
+        Column names in the source; ``amount_col`` and ``quantity_col`` are optional.
+    date_format : str, optional
+        ``strftime`` format of the dates (required when they are stored as numbers such as 20240131).
+    observation_end : date, optional
+        Rows after this day are left out and counted in a warning.
+    duplicates : {"keep", "drop", "error"}
+        Exact duplicate rows are reported with a warning and kept, removed, or refused.
+    encoding : str, default "utf-8"
+        Text encoding of a CSV/TSV file (a byte-order mark is allowed); e.g. ``"gb18030"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``customer_id`` (str), ``date`` (datetime64[ns], UTC when the file had offsets), ``quantity``
+        (int; 1 per row without ``quantity_col``) and, with ``amount_col``, ``amount`` (float). Row
+        numbers in errors count data rows from 0 (a CSV's line number is the row number + 2).
     """
     if duplicates not in ("keep", "drop", "error"):
         raise DataValidationError(
             f"unknown duplicates policy {duplicates!r}", fix='use "keep", "drop" or "error"'
         )
-    raw = read_table(source).reset_index(drop=True)
+    end = None if observation_end is None else to_timestamp(observation_end, "observation_end")
+    raw = read_table(source, encoding=encoding).reset_index(drop=True)
     wanted = [customer_col, date_col] + [c for c in (amount_col, quantity_col) if c is not None]
     require_columns(raw, wanted, what="the transaction log")
     if len(raw) == 0:
         raise EmptyDataError("the transaction log has a header but no rows", fix="check the export and its filters")
-
-    customers = raw[customer_col]
-    missing_id = customers.isna() | (customers.astype(str).str.strip() == "")
-    _check(missing_id, customer_col, "missing customer id", "fill in or remove these rows", raw)
-
-    dates = _parse_dates(raw[date_col], date_format)
-    _check(raw[date_col].isna(), date_col, "missing date", "fill in or remove these rows", raw)
-    hint = f"dates must match format {date_format!r}" if date_format else "pass date_format='%Y-%m-%d' (or the file's format)"
-    _check(dates.isna() & raw[date_col].notna(), date_col, "unparsable date", hint, raw)
-    if observation_end is not None:
-        end = pd.Timestamp(observation_end)
-        _check(
-            dates > end, date_col, f"date after the observation end {end.date()}",
-            "remove transactions after the end of observation, or move observation_end later", raw,
-        )
-
-    out = pd.DataFrame({"customer_id": customers.astype(str).str.strip(), "date": dates})
+    log = validate_log(raw, customer_col, date_col, amount_col, date_format=date_format)
+    out = pd.DataFrame({"customer_id": log.customers.astype(str).str.strip(), "date": log.dates})
     if quantity_col is None:
         out["quantity"] = np.ones(len(raw), dtype="int64")
     else:
         qty = pd.to_numeric(raw[quantity_col], errors="coerce")
-        _check(raw[quantity_col].isna(), quantity_col, "missing quantity", "fill in or remove these rows", raw)
-        _check(qty.isna() & raw[quantity_col].notna(), quantity_col, "quantity is not a number",
-               "quantities must be whole numbers", raw)
-        _check((qty < 0) | (qty % 1 != 0), quantity_col, "quantity is negative or not a whole number",
-               "quantities must be whole numbers >= 0; record returns separately", raw)
+        check_rows(raw[quantity_col].isna(), column=quantity_col, problem="missing quantity",
+                   fix="fill in or remove these rows", data=raw)
+        check_rows(qty.isna() & raw[quantity_col].notna(), column=quantity_col, problem="quantity is not a number",
+                   fix="quantities must be whole numbers", data=raw)
+        check_rows((qty < 0) | (qty % 1 != 0) | ~np.isfinite(qty), column=quantity_col,
+                   problem="quantity is negative or not a whole number",
+                   fix="quantities must be whole numbers >= 0; record returns separately", data=raw)
         out["quantity"] = qty.astype("int64")
     if amount_col is not None:
-        amount = pd.to_numeric(raw[amount_col], errors="coerce")
-        _check(raw[amount_col].isna(), amount_col, "missing amount",
-               "fill in the amounts or drop the rows before analysis (amount_col=None ignores spend)", raw)
-        _check(amount.isna() & raw[amount_col].notna(), amount_col, "amount is not a number",
-               "remove currency symbols and thousands separators (e.g. '1,200.50' -> 1200.50)", raw)
-        _check(amount < 0, amount_col, "negative amount",
-               "returns and refunds must be netted against their purchases or removed before analysis", raw)
-        out["amount"] = amount.astype("float64")
+        out["amount"] = log.amounts
+    if end is not None:
+        after = period_codes(log.dates, "D") > period_codes(np.array([end.asm8]), "D")[0]
+        leave_out_after_end(int(after.sum()), len(after), end, date_col)
+        out = out.loc[~after].reset_index(drop=True)
 
     dup = out.duplicated(keep="first")
     if dup.any():
@@ -385,21 +359,6 @@ def read_transactions(
         synthetic=False,
     )
     return out
-
-
-def _parse_dates(values: pd.Series, date_format: str | None) -> pd.Series:
-    if pd.api.types.is_datetime64_any_dtype(values):
-        parsed = values
-    else:
-        parsed = pd.to_datetime(values, format=date_format, errors="coerce")
-    if getattr(parsed.dt, "tz", None) is not None:
-        parsed = parsed.dt.tz_convert(None)
-    return parsed.astype("datetime64[ns]")
-
-
-def _check(mask: pd.Series, column: str, problem: str, fix: str, data: pd.DataFrame) -> None:
-    if mask.any():
-        raise DataValidationError(problem, column=column, rows=offending_rows(mask), fix=fix, data=data)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -447,10 +406,13 @@ _ADOPTION_STATS_SOURCES = (
 @dataset(
     name="crm_adoption_statistics",
     description=(
-        "Published figures on CRM (and ERP/website) adoption by geography, year and size class, one row per "
-        "figure with source, URL or citation, kind (official statistic / industry claim / source-document "
-        "claim), break_in_series (Eurostat's new CRM question from 2023) and verified (primary source text "
-        "seen). Figures with verified=False are of uncertain provenance and must be reported as such."
+        "Published figures on CRM (and ERP/website) adoption by geography, year and size class, and on the "
+        "size of the CRM market (US$ billion: the supply-chain source paper's claims and forecast, later "
+        "analyst estimates), one row per figure with source, URL or citation, kind (official statistic / "
+        "industry claim, estimate or forecast / source-document claim or forecast), break_in_series "
+        "(Eurostat's new CRM question from 2023), verified (primary source text seen) and provenance "
+        "(primary / derived / secondary / unsourced). Figures with verified=False are of uncertain "
+        "provenance and must be reported as such."
     ),
     source="datasets/crm_adoption_statistics.csv (typed in from the sources named on each row)",
     citation=_ADOPTION_STATS_SOURCES,
@@ -503,7 +465,7 @@ _READINESS_CITATION = (
 @dataset(
     name="readiness_instrument",
     description=(
-        "CRM readiness instrument: 17 practices, each under one of Gartner's eight building blocks and, where "
+        "CRM readiness instrument: 21 practices, each under one of Gartner's eight building blocks and, where "
         "it applies, one of the source documents' success factors or conditions. Score each practice 0-5 "
         "twice: intention and reality (blank form: datasets/crm_readiness_template.csv)."
     ),
