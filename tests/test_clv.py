@@ -96,16 +96,36 @@ def test_rfm_summary_equals_lifetimes_on_the_master_file(freq, multiplier):
     pd.testing.assert_frame_equal(ours, theirs, check_dtype=False, check_exact=False, rtol=1e-12)
 
 
-def test_calibration_holdout_equals_lifetimes_and_works_without_spend(transactions):
+def test_calibration_holdout_equals_lifetimes_where_the_definitions_agree(transactions):
+    """Daily periods: lifetimes' date split and crmlab's period split coincide; holdout spend differs by
+    definition (lifetimes: mean per row; crmlab and FHL: mean per purchase period)."""
     theirs = lifetimes_utils().calibration_and_holdout_data(
-        transactions, "customer_id", "date", CAL_END, OBS_END, freq="W", monetary_value_col="amount"
+        transactions, "customer_id", "date", CAL_END, OBS_END, freq="D", freq_multiplier=7,
+        monetary_value_col="amount",
     )
-    ours = clv.calibration_holdout(transactions, CAL_END, OBS_END, freq="W", monetary_col="amount")
-    pd.testing.assert_frame_equal(ours, theirs, check_dtype=False, check_exact=False, rtol=1e-12)
+    ours = clv.calibration_holdout(transactions, CAL_END, OBS_END, freq="D", freq_multiplier=7, monetary_col="amount")
+    same = [c for c in ours.columns if c != "monetary_value_holdout"]
+    pd.testing.assert_frame_equal(ours[same], theirs[same], check_dtype=False, check_exact=False, rtol=1e-12)
+    # customer 297 bought twice on one holdout day: one period of 359.72, two rows of 179.86 on average
+    assert theirs.loc["297", "monetary_value_holdout"] == pytest.approx(179.86)
+    assert ours.loc["297", "monetary_value_holdout"] == pytest.approx(359.72)
+    period_spend = transactions[transactions["date"] > CAL_END].groupby(["customer_id", "date"])["amount"].sum()
+    per_period = period_spend.groupby("customer_id").mean()
+    buyers = ours.index[ours["frequency_holdout"] > 0]
+    np.testing.assert_allclose(ours.loc[buyers, "monetary_value_holdout"], per_period.loc[buyers], rtol=1e-12)
     plain = clv.calibration_holdout(transactions, CAL_END, OBS_END, freq="W")
     assert list(plain.columns) == ["frequency_cal", "recency_cal", "T_cal", "frequency_holdout", "duration_holdout"]
-    pd.testing.assert_frame_equal(plain, ours[plain.columns])
     assert plain["duration_holdout"].iloc[0] == 39.0  # weeks of 1997-09-29 .. 1998-06-29 starts
+
+
+@pytest.mark.parametrize("freq", ["D", "W", "M"])
+def test_calibration_part_equals_rfm_summary_up_to_calibration_end(transactions, freq):
+    """One observation-end rule, in periods: 1997-09-30 is a Tuesday, mid-week and mid-month."""
+    cal = clv.calibration_holdout(transactions, CAL_END, OBS_END, freq=freq, monetary_col="amount")
+    with pytest.warns(CrmlabWarning, match="after observation_end"):
+        alone = clv.rfm_summary(transactions, monetary_col="amount", freq=freq, observation_end=CAL_END)
+    cal_part = cal[[f"{c}_cal" for c in alone.columns]].set_axis(alone.columns, axis=1)
+    pd.testing.assert_frame_equal(cal_part, alone, check_exact=False, rtol=1e-12, check_like=False)
 
 
 def test_calibration_holdout_with_an_empty_holdout():
@@ -179,7 +199,7 @@ def test_summary_errors_name_column_and_rows():
         clv.rfm_summary(good, freq_multiplier=0)
     with pytest.raises(DataValidationError, match="every transaction is after"):
         clv.rfm_summary(good, observation_end="2023-01-01")
-    with pytest.raises(ParameterError, match="must be after calibration_end"):
+    with pytest.raises(ParameterError, match="observation_end .* calibration_end"):
         clv.calibration_holdout(good, "2024-01-02", "2024-01-01")
     with pytest.raises(DataValidationError, match="no transaction on or before"):
         clv.calibration_holdout(good, "2023-12-01", "2024-02-01")
@@ -412,7 +432,7 @@ def test_alive_path_jumps_at_purchases(bgnbd, transactions):
 def test_customer_groups(bgnbd, summary):
     value = clv.expected_purchases(bgnbd, summary["frequency"], summary["recency"], summary["T"], 52)
     groups = clv.customer_groups(summary, bgnbd, value)
-    assert set(groups["relationship"]) == {"new", "old", "potential"}
+    assert set(groups["relationship"]) == {"new", "old", "lapsing"}  # "potential" means prospects elsewhere
     assert (groups.loc[summary["frequency"] == 0, "relationship"] == "new").all()
     large = groups["value_group"] == "large"
     assert groups.loc[large, "value"].min() >= groups.loc[~large, "value"].max()
@@ -436,8 +456,10 @@ def test_likelihood_ratio_test_arithmetic(bgnbd, exact_summary):
 
 def test_bgbb_predictions_accept_arrays():
     bgbb = clv.fit(load_donations(), "bgbb")
-    alive = clv.probability_alive(bgbb, [6, 0], [6, 0], [6, 6])
-    assert alive[0] == pytest.approx(1.0) and 0 < alive[1] < 0.2
+    last = clv.probability_alive(bgbb, [6, 0], [6, 0], [6, 6], at="last")
+    assert last[0] == pytest.approx(1.0) and 0 < last[1] < 0.2
+    alive = clv.probability_alive(bgbb, [6, 0], [6, 0], [6, 6])  # at the next opportunity
+    assert 0.9 < alive[0] < 1.0 and alive[1] < last[1]
     assert clv.expected_purchases(bgbb, 6, 6, 6, 5) > clv.expected_purchases(bgbb, 3, 6, 6, 5)
 
 

@@ -10,6 +10,8 @@ customer):
 * ``"mbgnbd"``      MBG/NBD, Batislam, Denizel & Filiztekin (2007), *IJRM* 24(3)
 * ``"gamma_gamma"`` Gamma-Gamma spend model, Fader, Hardie & Lee (2005b), *JMR* 42(4)
 * ``"bgbb"``        BG/BB for discrete opportunities, Fader, Hardie & Shang (2010), *Marketing Science* 29(6)
+* ``"sbg"``         shifted-beta-geometric contractual retention, Fader & Hardie (2007), *J. Interactive
+  Marketing* 21(1); its formulas live in :mod:`crmlab.clv.contractual`
 
 Standard errors come from a central-difference Hessian of the weighted log-likelihood (every model,
 Pareto/NBD included). Prediction functions accept Series or arrays and stay finite for heavy buyers.
@@ -27,7 +29,8 @@ from scipy import optimize, stats
 from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
 from crmlab.clv import _lifetimes as lt
-from crmlab.clv.data import _check_freq, _validated, period_codes
+from crmlab.clv.contractual import ShiftedBetaGeometricModel, churn_patterns, sbg_loglik, survivor_table
+from crmlab.clv.data import check_freq, period_codes
 from crmlab.errors import (
     ConvergenceError,
     CrmlabWarning,
@@ -36,8 +39,12 @@ from crmlab.errors import (
     ParameterError,
     offending_rows,
 )
+from crmlab.transactions import validate_log
 
 ArrayLike = pd.Series | np.ndarray | Sequence[float] | float
+
+#: The non-contractual count models (they predict purchases and P(alive)).
+BTYD_MODELS = ("bgnbd", "pareto_nbd", "mbgnbd", "bgbb")
 
 # ---------------------------------------------------------------------------------------------------
 # log-likelihoods, one value per row (params in the model's natural order)
@@ -218,6 +225,7 @@ MODELS: dict[str, _Model] = {
                ("frequency", "monetary_value"), _gamma_gamma_loglik),
         _Model("bgbb", "BG/BB", lt.BetaGeoBetaBinomFitter, ("alpha", "beta", "gamma", "delta"),
                ("frequency", "recency", "n_periods"), _bgbb_loglik),
+        _Model("sbg", "sBG", ShiftedBetaGeometricModel, ("gamma", "delta"), ("period", "alive"), sbg_loglik),
     )
 }
 _BY_CLASS = {lt.ParetoNBDFitter: "pareto_nbd", lt.ModifiedBetaGeoFitter: "mbgnbd"} | {
@@ -233,6 +241,19 @@ def _model_of(model: object) -> _Model:
             f"{type(model).__name__}; fit one with crmlab.clv.fit(summary, model='bgnbd')"
         )
     return MODELS[name]
+
+
+def model_name(model: object) -> str:
+    """The registry name of a fitted model (``"bgnbd"``, ``"pareto_nbd"``, ``"mbgnbd"``, ``"gamma_gamma"``,
+    ``"bgbb"`` or ``"sbg"``); a :class:`~crmlab.errors.ParameterError` for anything else."""
+    return _model_of(model).name
+
+
+def _require(spec: _Model, allowed: Sequence[str], what: str) -> None:
+    """Refuse a model that ``what`` is not defined for, naming the ones it is."""
+    if spec.name not in allowed:
+        labels = ", ".join(MODELS[name].label for name in allowed)
+        raise ParameterError(f"{what} is defined for {labels}, not for the {spec.label} model; pass one of those")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -488,26 +509,57 @@ def _maximise(objective: _Objective, initial: Sequence[float] | None) -> tuple[n
 
 
 def fit(
-    summary: pd.DataFrame,
+    summary: pd.DataFrame | Sequence[float] | Mapping[str, Sequence[float]],
     model: str = "bgnbd",
     *,
     initial_params: Sequence[float] | None = None,
 ) -> lt.BaseFitter:
-    """Fit a BTYD model (or Gamma-Gamma) by maximum likelihood; returns a fitted lifetimes fitter.
+    """Fit a BTYD model, Gamma-Gamma or the contractual sBG model by maximum likelihood.
 
-    ``summary`` comes from :func:`rfm_summary` / :func:`calibration_holdout` (``_cal`` columns are
-    used when the plain ones are absent; BG/BB wants ``frequency``, ``recency``, ``n_periods`` or
-    ``periods``; a ``weights`` column counts customers per row). The fit runs on the distinct patterns
-    with their counts as ``weights``, which maximises the same likelihood as a fit on every customer,
-    without a penalizer. The fitter carries ``params_``, ``standard_errors_``, ``variance_matrix_``,
-    ``confidence_intervals_``, ``hessian_``, ``log_likelihood_``, ``n_customers_`` and ``model_name_``.
+    Parameters
+    ----------
+    summary : DataFrame, or survivor counts for ``model="sbg"``
+        For the non-contractual models, a summary from :func:`rfm_summary` / :func:`calibration_holdout`
+        (``_cal`` columns are used when the plain ones are absent; BG/BB wants ``frequency``,
+        ``recency``, ``n_periods`` or ``periods``; a ``weights`` column counts customers per row).
+        For ``"sbg"``, the customers still active at the start of periods 0..n, the first entry being
+        the cohort size (list, array or Series); several cohorts fitted together (one gamma, delta)
+        as a DataFrame with one column per cohort or a dict of lists of any lengths.
+    model : str
+        ``"bgnbd"``, ``"pareto_nbd"``, ``"mbgnbd"``, ``"gamma_gamma"``, ``"bgbb"`` or ``"sbg"``.
+    initial_params : sequence of float, optional
+        Starting values in the model's parameter order (default: all 1).
+
+    Returns
+    -------
+    fitted model
+        A lifetimes fitter (an :class:`~crmlab.clv.contractual.ShiftedBetaGeometricModel` for sBG)
+        with ``params_``, ``standard_errors_``, ``variance_matrix_``, ``confidence_intervals_``,
+        ``hessian_``, ``log_likelihood_``, ``n_customers_`` and ``model_name_``.
+
+    Notes
+    -----
+    The fit runs on the distinct data patterns with their counts as weights, which maximises the same
+    likelihood as a fit on every customer, without a penalizer.
+
+    Examples
+    --------
+    >>> sbg = fit([1000, 631, 468, 382, 326, 289, 262, 241], model="sbg")  # FH (2007), regular
+    >>> sbg.params_.round(3).tolist()
+    [0.704, 1.182]
     """
     if model not in MODELS:
         raise ParameterError(f"unknown model {model!r}; choose one of {sorted(MODELS)}")
     spec = MODELS[model]
     if initial_params is not None and len(initial_params) != len(spec.params):
         raise ParameterError(f"initial_params needs {len(spec.params)} values, for {list(spec.params)}")
-    data = _prepare(summary, spec)
+    survivors = None
+    if spec.name == "sbg":
+        survivors = survivor_table(summary)
+        patterns = churn_patterns(survivors)
+        data = _distinct(patterns[list(spec.columns)], patterns["weights"].to_numpy())
+    else:
+        data = _prepare(summary, spec)
     objective = _Objective(spec, data)
     theta, hess = _maximise(objective, initial_params)
 
@@ -523,6 +575,8 @@ def fit(
     _attach_standard_errors(fitter, objective.natural_hessian(theta, hess))
     if spec.name in ("bgnbd", "pareto_nbd", "mbgnbd"):
         fitter.predict = fitter.conditional_expected_number_of_purchases_up_to_time
+    if survivors is not None:
+        fitter.survivors_ = survivors
     return fitter
 
 
@@ -558,6 +612,26 @@ def log_likelihood(model: lt.BaseFitter) -> float:
     if hasattr(model, "log_likelihood_"):
         return float(model.log_likelihood_)
     return _objective_of(model, spec).log_likelihood(model.params_[list(spec.params)].to_numpy())
+
+
+def log_likelihood_rows(model: lt.BaseFitter, *columns: ArrayLike) -> np.ndarray:
+    """Log-likelihood of each data row under a fitted model, columns in the model's order
+    (BG/BB: x, t_x, n; Pareto/NBD, MBG/NBD, BG/NBD: x, t_x, T; Gamma-Gamma: x, mbar)."""
+    spec = _model_of(model)
+    if len(columns) != len(spec.columns):
+        raise ParameterError(f"the {spec.label} likelihood takes the columns {list(spec.columns)}")
+    params = model.params_[list(spec.params)].to_numpy(dtype=float)
+    arrays = [np.atleast_1d(np.asarray(c, dtype=float)) for c in columns]
+    with np.errstate(all="ignore"):
+        if spec.name == "bgnbd":
+            x, t_x, T = np.broadcast_arrays(*arrays)
+            r, alpha, a, b = params
+            a1_a2 = (gammaln(r + x) - gammaln(r) + r * np.log(alpha) + gammaln(a + b) + gammaln(b + x)
+                     - gammaln(b) - gammaln(a + b + x))
+            a3 = -(r + x) * np.log(alpha + T)
+            a4 = np.where(x > 0, np.log(a) - np.log(b + np.maximum(x, 1) - 1) - (r + x) * np.log(alpha + t_x), -np.inf)
+            return a1_a2 + np.logaddexp(a3, a4)
+        return spec.loglik(params, *np.broadcast_arrays(*arrays))
 
 
 def parameter_table(model: lt.BaseFitter) -> pd.DataFrame:
@@ -613,35 +687,126 @@ def expected_purchases(
         raise ParameterError("t (the forecast horizon) must be >= 0")
     if spec.name == "gamma_gamma":
         raise ParameterError("the Gamma-Gamma model predicts spend, not purchases; pass a BTYD model")
+    _require(spec, BTYD_MODELS, "expected_purchases")
     with np.errstate(all="ignore"):  # BG/BB reads (t, x, t_x, T) as (future, x, t_x, past) opportunities
         out = model.conditional_expected_number_of_purchases_up_to_time(horizon, x, t_x, age)
     return _output(np.where(horizon == 0, 0.0, out), index, "expected_purchases", x, t_x, age, horizon)
 
 
 def probability_alive(
-    model: lt.BaseFitter, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike
+    model: lt.BaseFitter, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike, at: str = "next"
 ) -> pd.Series | np.ndarray | float:
-    """P(alive | x, t_x, T) (BG/NBD: Fader, Hardie & Lee 2008, note 021; Pareto/NBD: eq. 36 of note 009)."""
+    """P(alive | x, t_x, T): the probability that a customer with this history has not dropped out.
+
+    Parameters
+    ----------
+    model : fitted BG/NBD, Pareto/NBD, MBG/NBD or BG/BB model
+    frequency, recency, T : array-like
+        x, t_x and T (for BG/BB: repeat transactions, the opportunity of the last one, and the number
+        n of opportunities observed).
+    at : {"next", "last"}
+        BG/BB only. ``"next"`` (default): P(alive at opportunity n + 1), the customer is still there to
+        act at the next opportunity, which is what Fader, Hardie & Shang (2010) tabulate:
+        B(alpha + x, beta + n - x) B(gamma, delta + n + 1) / (B(alpha, beta) B(gamma, delta) L).
+        ``"last"``: P(alive at opportunity n), the last one observed; it is 1 for anyone who
+        transacted at n (t_x = n), since death happens only between opportunities. For the
+        continuous-time models both mean P(alive at T) (BG/NBD: Fader, Hardie & Lee 2008, note 021;
+        Pareto/NBD: eq. 36 of Fader & Hardie's note 009).
+
+    Returns
+    -------
+    Series, array or float
+        As the inputs (a Series keeps their index).
+    """
     spec = _model_of(model)
+    if at not in ("next", "last"):
+        raise ParameterError(f'at={at!r}: use "next" (the next opportunity) or "last" (the last one observed)')
+    if spec.name == "gamma_gamma":
+        raise ParameterError("the Gamma-Gamma model has no P(alive); pass a BTYD model")
+    _require(spec, BTYD_MODELS, "probability_alive")
     (x, t_x, age), index = _as_arrays(frequency, recency, T)
     with np.errstate(all="ignore"):
         if spec.name == "bgbb":
-            out = model.conditional_probability_alive(0, x, t_x, age)
-        elif spec.name == "gamma_gamma":
-            raise ParameterError("the Gamma-Gamma model has no P(alive); pass a BTYD model")
+            params = model.params_[list(spec.params)].to_numpy(dtype=float)
+            alpha, beta, gamma, delta = params
+            xs, ts, ns = (v.ravel() for v in np.broadcast_arrays(np.atleast_1d(x), np.atleast_1d(t_x), np.atleast_1d(age)))
+            ahead = 1.0 if at == "next" else 0.0
+            log_alive = (betaln(alpha + xs, beta + ns - xs) - betaln(alpha, beta)
+                         + betaln(gamma, delta + ns + ahead) - betaln(gamma, delta))
+            out = np.exp(log_alive - _bgbb_loglik(params, xs, ts, ns)).reshape(np.broadcast(x, t_x, age).shape)
         else:
             out = model.conditional_probability_alive(x, t_x, age)
     return _output(out, index, "p_alive", x, t_x, age)
 
 
 def expected_repeat_purchases(model: lt.BaseFitter, t: ArrayLike) -> pd.Series | np.ndarray:
-    """E[X(t)]: expected repeat purchases of a new customer within ``t`` time units (FHL eq. 9)."""
+    """E[X(t)]: expected repeat purchases of a just-acquired customer within ``t`` time units.
+
+    BG/NBD: FHL (2005a) eq. (9); Pareto/NBD and MBG/NBD: their analogues (lifetimes). BG/BB: ``t`` is a
+    whole number n of transaction opportunities and, Fader, Hardie & Shang (2010) eq. (8),
+    E[X(n)] = alpha/(alpha + beta) * delta/(gamma - 1) * [1 - G(gamma + delta) G(1 + delta + n) /
+    (G(gamma + delta + n) G(1 + delta))], G the gamma function.
+    """
     spec = _model_of(model)
-    if spec.name in ("gamma_gamma", "bgbb"):
-        raise ParameterError(f"expected_repeat_purchases needs a continuous-time BTYD model, not {spec.label}")
+    _require(spec, BTYD_MODELS, "expected_repeat_purchases")
     (horizon,), index = _as_arrays(t)
+    if np.any(horizon < 0):
+        raise ParameterError("t must be >= 0")
+    if spec.name == "bgbb":
+        if np.any(horizon % 1 != 0):
+            raise ParameterError("for BG/BB, t counts transaction opportunities: whole numbers only")
+        alpha, beta, gamma, delta = model.params_[list(spec.params)]
+        ratio = np.exp(gammaln(gamma + delta) + gammaln(1 + delta + horizon) - gammaln(gamma + delta + horizon)
+                       - gammaln(1 + delta))
+        # (1 - ratio) / (gamma - 1) is continuous at gamma = 1; keep the closed form away from it
+        out = alpha / (alpha + beta) * delta * (1 - ratio) / (gamma - 1)
+        return _output(out, index, "expected_repeat_purchases", horizon)
     out = np.where(horizon > 0, model.expected_number_of_purchases_up_to_time(np.maximum(horizon, 1e-12)), 0.0)
     return _output(out, index, "expected_repeat_purchases", horizon)
+
+
+def expected_spend(
+    model: lt.BaseFitter, frequency: ArrayLike, monetary_value: ArrayLike
+) -> pd.Series | np.ndarray | float:
+    """E[Z | x, mbar]: a customer's expected spend per transaction under the Gamma-Gamma model.
+
+    E[Z | p, q, v, x, mbar] = (q - 1)/(p x + q - 1) * v p/(q - 1) + p x/(p x + q - 1) * mbar
+    = p (v + x mbar) / (p x + q - 1), a weighted mean of the population mean v p/(q - 1) and the
+    customer's own mean spend mbar over x transactions (Fader, Hardie & Lee 2005b, "RFM and CLV",
+    eq. 5; Fader & Hardie's note 025). Customers with x = 0 get the population mean.
+
+    Parameters
+    ----------
+    model : a fitted Gamma-Gamma model (``fit(summary, "gamma_gamma")``), q > 1
+    frequency : array-like
+        x, the number of transactions the mean is over (repeat transactions in the summaries).
+    monetary_value : array-like
+        mbar, the customer's mean spend per transaction (ignored where x = 0).
+
+    Returns
+    -------
+    Series, array or float
+        As the inputs (a Series keeps their index).
+
+    Examples
+    --------
+    With p = 6.25, q = 3.74, v = 15.44 (CDNOW), a customer with x = 2 and mbar = 23.72 expects
+    6.25 (15.44 + 2 x 23.72) / (12.5 + 2.74) = 25.78 per transaction.
+    """
+    spec = _model_of(model)
+    if spec.name != "gamma_gamma":
+        raise ParameterError(f"expected_spend needs a Gamma-Gamma model, not {spec.label}: fit(summary, 'gamma_gamma')")
+    p, q, v = (float(model.params_[k]) for k in ("p", "q", "v"))
+    if q <= 1:
+        raise ParameterError(f"the Gamma-Gamma mean spend needs q > 1 (fitted q = {q:.3g}): the population mean is infinite")
+    (x, m), index = _as_arrays(frequency, monetary_value)
+    if np.any(x < 0) or np.any(~np.isfinite(x)):
+        raise ParameterError("frequency must be finite and >= 0")
+    if np.any((x > 0) & ~(m >= 0)):
+        raise ParameterError("monetary_value must be a finite number >= 0 where frequency > 0")
+    repeat = x > 0
+    out = p * (v + np.where(repeat, x * np.where(repeat, m, 0.0), 0.0)) / (p * x + q - 1)
+    return _output(out, index, "expected_spend", x, m)
 
 
 def customer_lifetime_value(
@@ -661,7 +826,7 @@ def customer_lifetime_value(
 
     CLV = margin * E[Z | x, mbar] * sum_{k=1..H} (E[X(k L)] - E[X((k-1) L)]) / (1 + d)^k, with
     E[X(t)] the BTYD model's conditional expectation and E[Z | x, mbar] the Gamma-Gamma expected spend
-    per transaction (FHL 2005b, eq. 5). E.g. a model in weeks with ``period_length=52/12`` and
+    per transaction (:func:`expected_spend`, FHL 2005b, eq. 5). E.g. a model in weeks with ``period_length=52/12`` and
     ``discount_rate=0.01`` discounts monthly at 1% over ``horizon=12`` months.
     """
     if _model_of(spend_model).name != "gamma_gamma":
@@ -673,8 +838,7 @@ def customer_lifetime_value(
             "need period_length > 0, discount_rate > -1 (per period, e.g. 0.01 = 1%) and 0 < margin <= 1"
         )
     (x, t_x, age, m), index = _as_arrays(frequency, recency, T, monetary_value)
-    p, q, v = spend_model.params_[["p", "q", "v"]]
-    spend = np.where(x > 0, (q - 1) / (p * x + q - 1) * (v * p / (q - 1)) + p * x / (p * x + q - 1) * m, v * p / (q - 1))
+    spend = np.asarray(expected_spend(spend_model, x, m), dtype=float)
     cumulative = np.column_stack(
         [np.zeros(len(np.atleast_1d(x)))]
         + [np.atleast_1d(expected_purchases(model, x, t_x, age, k * period_length)) for k in range(1, horizon + 1)]
@@ -781,22 +945,36 @@ def compare_models(
 def tracking(
     model: lt.BaseFitter,
     transactions: pd.DataFrame,
-    calibration_end: str | pd.Timestamp,
+    calibration_end: str | pd.Timestamp | None = None,
     observation_end: str | pd.Timestamp | None = None,
     customer_col: str = "customer_id",
     date_col: str = "date",
     freq: str = "D",
     freq_multiplier: float = 7,
+    *,
+    periods: int | None = None,
+    actual: Sequence[float] | None = None,
 ) -> pd.DataFrame:
     """Actual vs expected repeat transactions per model time unit, incremental and cumulative.
 
-    The cohort is every customer whose first purchase is on or before ``calibration_end``; time 0 is
-    the start of the cohort's first purchase period, customer i enters at b_i and the expected
-    cumulative count at time t is sum_i E[X(t - b_i)] (FHL 2005a, Figures 2-3). Actual repeat
-    transactions are purchase periods (of ``freq``) after each customer's first, as in the summary.
+    Continuous-time models: the cohort is every customer whose first purchase is on or before
+    ``calibration_end``; time 0 is the start of the cohort's first purchase period, customer i enters
+    at b_i and the expected cumulative count at time t is sum_i E[X(t - b_i)] (FHL 2005a, Figures
+    2-3). Actual repeat transactions are purchase periods (of ``freq``) after each customer's first,
+    as in the summary.
+
+    BG/BB: ``transactions`` is the calibration summary (``frequency``, ``recency``, ``n_periods`` or
+    ``periods``, optional ``weights``); a customer with n opportunities entered max(n) - n
+    opportunities after the first ones, and the expected count up to opportunity k is
+    sum_i E[X(k - b_i)] (Fader, Hardie & Shang 2010, Figure 4). Give ``periods`` (opportunities to
+    track) and, to compare, ``actual`` (repeat transactions at each opportunity).
     """
-    _check_freq(freq, freq_multiplier)
-    customers, dates, _ = _validated(transactions, customer_col, date_col, None)
+    if _model_of(model).name == "bgbb":
+        return _bgbb_tracking(model, transactions, periods, actual)
+    if calibration_end is None:
+        raise ParameterError("calibration_end is required: the date that ends the calibration period")
+    check_freq(freq, freq_multiplier)
+    customers, dates, _ = validate_log(transactions, customer_col, date_col)
     cal_end = pd.Timestamp(calibration_end)
     obs_end = pd.Timestamp(dates.max()) if observation_end is None else pd.Timestamp(observation_end)
     if obs_end <= cal_end:
@@ -840,6 +1018,35 @@ def tracking(
     return out
 
 
+def _bgbb_tracking(
+    model: lt.BaseFitter, summary: pd.DataFrame, periods: int | None, actual: Sequence[float] | None
+) -> pd.DataFrame:
+    """Expected (and actual, when given) repeat transactions per opportunity of a BG/BB cohort."""
+    if not (isinstance(periods, (int, np.integer)) and periods >= 1):
+        raise ParameterError(
+            f"periods={periods!r}: for BG/BB give the number of transaction opportunities to track, "
+            "e.g. periods=11 for the donations cohort's years 1996-2006"
+        )
+    names = _columns_for(summary, MODELS["bgbb"])
+    n = pd.to_numeric(summary[names["n_periods"]], errors="raise").to_numpy(dtype=float)
+    weights = summary["weights"].to_numpy(dtype=float) if "weights" in summary.columns else np.ones(len(n))
+    birth = n.max() - n
+    k = np.arange(1, periods + 1, dtype=float)
+    ages = np.clip(k[:, None] - birth[None, :], 0.0, None)
+    expected_cum = np.asarray(expected_repeat_purchases(model, ages.ravel()), dtype=float).reshape(ages.shape) @ weights
+    out = pd.DataFrame({"expected": np.diff(np.r_[0.0, expected_cum]), "expected_cumulative": expected_cum},
+                       index=pd.Index(np.arange(1, periods + 1), name="period"))
+    if actual is not None:
+        counts = np.asarray(actual, dtype=float)
+        if counts.shape != (periods,) or np.any(~np.isfinite(counts)) or np.any(counts < 0):
+            raise ParameterError(
+                f"actual must be {periods} counts >= 0 (one per opportunity), got {np.size(counts)} values")
+        out.insert(0, "actual", counts)
+        out.insert(2, "actual_cumulative", np.cumsum(counts))
+    out.attrs.update(calibration_periods=float(n.max()), customers=int(round(weights.sum())), time_unit="opportunity")
+    return out
+
+
 def alive_path(
     model: lt.BaseFitter,
     transactions: pd.DataFrame,
@@ -856,8 +1063,8 @@ def alive_path(
     at every repeat purchase and decays while the customer is silent. Columns: ``time`` (model units
     since the first purchase), ``frequency``, ``p_alive``, ``purchase`` (a repeat purchase that period).
     """
-    _check_freq(freq, freq_multiplier)
-    customers, dates, _ = _validated(transactions, customer_col, date_col, None)
+    check_freq(freq, freq_multiplier)
+    customers, dates, _ = validate_log(transactions, customer_col, date_col)
     mine = (customers == customer).to_numpy()
     if not mine.any():
         raise DataValidationError(
@@ -889,7 +1096,7 @@ GROUP_ACTIONS = {
     "scattered": "low-cost automated contact only; do not spend scarce service time here",
     "new": "onboarding: make the second purchase easy (welcome offer within the first weeks)",
     "old": "retain and reward: recognition, service quality, cross-selling",
-    "potential": "win-back: proven buyers gone quiet; a targeted reactivation offer before they are lost",
+    "lapsing": "win-back: proven buyers gone quiet; a targeted reactivation offer before they are lost",
 }
 
 
@@ -906,8 +1113,10 @@ def customer_groups(
     ``value_group``: ranked by ``value`` (e.g. CLV), the customers who together hold the first
     ``value_shares[0]`` of total predicted value are "large", those up to ``value_shares[1]``
     "small/medium", the rest "scattered". ``relationship``: "new" (no repeat purchase yet, x = 0),
-    "old" (repeat buyer with P(alive) >= ``p_alive_threshold``), "potential" (repeat buyer whose
-    P(alive) fell below it: worth a win-back). See :data:`GROUP_ACTIONS`.
+    "old" (repeat buyer with P(alive) >= ``p_alive_threshold``), "lapsing" (repeat buyer whose
+    P(alive) fell below it: worth a win-back). See :data:`GROUP_ACTIONS`. ("Potential customers", in
+    the source papers' sense, are prospects who have not bought yet; they are not in a summary of
+    buyers, see :func:`crmlab.value.tenure_groups`.)
     """
     if not 0 < p_alive_threshold < 1:
         raise ParameterError("p_alive_threshold must be between 0 and 1")
@@ -926,7 +1135,7 @@ def customer_groups(
     group = np.empty(len(order), dtype=object)
     group[order] = np.where(share_before < low, "large", np.where(share_before < high, "small/medium", "scattered"))
     repeat = summary["frequency"].to_numpy() > 0
-    relationship = np.where(~repeat, "new", np.where(p_alive >= p_alive_threshold, "old", "potential"))
+    relationship = np.where(~repeat, "new", np.where(p_alive >= p_alive_threshold, "old", "lapsing"))
     return pd.DataFrame(
         {"p_alive": p_alive, "value": value.to_numpy(), "value_group": group, "relationship": relationship},
         index=summary.index,

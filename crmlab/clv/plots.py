@@ -112,3 +112,65 @@ def plot_clv_concentration(value: pd.Series, *, ax: Axes | None = None) -> Axes:
            ylabel="share of total predicted value (%)")
     ax.legend(loc="lower right")
     return ax
+
+
+def plot_frequency_fit(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Customers by number of repeat purchases in the calibration period, actual vs model (FHL 2005a,
+    Figure 1); ``table`` from :func:`crmlab.clv.frequency_fit`. The chi-square statistic, when present in
+    ``table.attrs``, is shown in the legend title."""
+    ax = _axes(ax)
+    pos = np.arange(len(table))
+    width = 0.4
+    ax.bar(pos - width / 2, table["actual"], width, color="0.3", label="actual")
+    ax.bar(pos + width / 2, table["expected"], width, color="tab:blue", label="model")
+    ax.set_xticks(pos, table.index)
+    ax.set(title="Calibration-period fit: customers by repeat purchases",
+           xlabel="repeat purchases in the calibration period (x)", ylabel="customers (count)")
+    title = None
+    if "chi_square" in table.attrs:
+        title = f"chi-square {table.attrs['chi_square']:.1f}, df {table.attrs['df']}"
+    ax.legend(title=title)
+    return ax
+
+
+def plot_retention(
+    model: object,
+    survivors: pd.Series | np.ndarray | list | None = None,
+    *,
+    periods: int = 12,
+    fitted_periods: int | None = None,
+    kind: str = "survival",
+    unit: str = "year",
+    ax: Axes | None = None,
+) -> Axes:
+    """An sBG model's projection against the actual survivors (Fader & Hardie 2007, Figures 2-4).
+
+    ``kind="survival"`` plots the share of the cohort still active, ``"retention"`` the retention rate
+    r_t = S(t)/S(t-1). ``survivors`` (counts from period 0) are drawn as points; ``fitted_periods`` marks
+    the end of the data the model was fitted to.
+    """
+    from crmlab.clv.contractual import retention_rate, survival
+
+    if kind not in ("survival", "retention"):
+        raise ParameterError(f'kind={kind!r}: use "survival" or "retention"')
+    ax = _axes(ax)
+    if kind == "survival":
+        t = np.arange(periods + 1)
+        ax.plot(t, 100 * np.asarray(survival(model, t)), color="tab:blue", label="sBG model")
+        ylabel, title = "customers still active (% of cohort)", "Survival: sBG projection vs actual"
+    else:
+        t = np.arange(1, periods + 1)
+        ax.plot(t, 100 * np.asarray(retention_rate(model, t)), color="tab:blue", label="sBG model")
+        ylabel, title = "retention rate (%)", "Retention rate: sBG projection vs actual"
+    if survivors is not None:
+        counts = np.asarray(survivors, dtype=float)
+        observed = np.arange(len(counts))
+        if kind == "survival":
+            ax.plot(observed, 100 * counts / counts[0], "o", color="black", label="actual")
+        else:
+            ax.plot(observed[1:], 100 * counts[1:] / counts[:-1], "o", color="black", label="actual")
+    if fitted_periods is not None:
+        ax.axvline(fitted_periods, color="grey", linestyle=":", label="end of fitting data")
+    ax.set(title=title, xlabel=f"{unit}s since acquisition", ylabel=ylabel)
+    ax.legend()
+    return ax

@@ -1,0 +1,1 @@
+"""Published values, typed in once with their source, for the tests to reproduce."""

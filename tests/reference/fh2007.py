@@ -1,0 +1,22 @@
+"""Fader & Hardie (2007), "How to project customer retention", Journal of Interactive Marketing 21(1),
+76-90: survivors of two cohorts of 1,000 customers ("regular" and "high end") at the start of years
+0-12, and the sBG estimates the paper reports for a fit to years 0-7.
+
+The regular cohort's data (years 0-7, in %) and estimates are quoted in PyMC-Marketing's
+tests/clv/models/test_shifted_beta_geo.py as alpha 0.688, beta 1.182; the maximum-likelihood estimate
+of these data is gamma = 0.7041, delta = 1.1820 (the 0.704 below); 0.688 does not maximise it. The high-
+end cohort's data also appear in the examples of the R package foretell.
+"""
+
+#: Customers still active at the start of years 0..12, per 1,000 acquired (FH 2007).
+REGULAR = [1000, 631, 468, 382, 326, 289, 262, 241, 223, 207, 194, 183, 173]
+HIGH_END = [1000, 869, 743, 653, 593, 551, 517, 491, 468, 445, 427, 409, 394]
+
+#: Years used for fitting (0..7); the rest is the holdout the projection is judged on.
+FITTED_YEARS = 7
+
+#: sBG maximum-likelihood estimates on years 0-7, as printed (3 decimals).
+ESTIMATES = {
+    "regular": {"gamma": 0.704, "delta": 1.182},
+    "high_end": {"gamma": 0.668, "delta": 3.806},
+}
