@@ -1,8 +1,9 @@
 """The ``crmlab`` command: build the course, run a notebook on your own data, CLV on your own file.
 
-    crmlab build [--edition student|instructor] [--output DIR] [--no-execute]
+    crmlab build [--edition student|instructor|nbgrader] [--output DIR] [--no-execute] [--points N]
+    crmlab new NN_topic --title "..." [--minutes M] [--course-dir DIR]
     crmlab refresh [NOTEBOOK ...]
-    crmlab start DIR
+    crmlab start DIR [--edition student|instructor]
     crmlab run 03 -p transactions my_log.csv -p customer_col client [--output OUT.ipynb]
     crmlab clv FILE --customer-col C --date-col D [--amount-col A] --calibration-end DATE [--output DIR]
 """
@@ -10,10 +11,14 @@
 from __future__ import annotations
 
 import argparse
+import os
+import shlex
 import shutil
 import sys
 import warnings
 from pathlib import Path
+
+import nbformat
 
 from crmlab import course
 from crmlab.errors import CrmlabError
@@ -25,15 +30,26 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("build", help="execute the notebooks and build the course site")
     p.add_argument("--output", type=Path, default=Path("_build/site"), help="site folder (default: _build/site)")
-    p.add_argument("--edition", choices=["instructor", "student"], default="instructor",
-                   help="student: solutions removed; instructor (default): solutions kept")
+    p.add_argument("--edition", choices=["instructor", "student", "nbgrader"], default="instructor",
+                   help="student: solutions removed; instructor (default): solutions kept; nbgrader: an "
+                   "nbgrader source course (one assignment per notebook, exercises autograded) in --output")
     p.add_argument("--no-execute", action="store_true", help="render the stored outputs instead of executing")
+    p.add_argument("--points", type=float, default=1.0, help="nbgrader edition: points per exercise (default 1)")
+
+    p = sub.add_parser("new", help="add a notebook to the course from the template, registered in course.yaml")
+    p.add_argument("name", help="NN_topic, e.g. 07_pricing (a number not yet used)")
+    p.add_argument("--title", required=True, help="the notebook's title")
+    p.add_argument("--minutes", type=int, default=45, help="study time in the course map (default 45)")
+    p.add_argument("--course-dir", type=Path,
+                   help="the course (holding notebooks/ and crmlab/); default: the clone crmlab runs from")
 
     p = sub.add_parser("refresh", help="re-execute notebooks in place (deterministic outputs for nbval)")
     p.add_argument("notebooks", nargs="*", type=Path, help="default: every course notebook")
 
-    p = sub.add_parser("start", help="copy the notebooks and data templates into a working folder")
+    p = sub.add_parser("start", help="copy the notebooks (student edition) and data templates into a new folder")
     p.add_argument("directory", type=Path)
+    p.add_argument("--edition", choices=["student", "instructor"], default="student",
+                   help="student (default): no solutions, exercises unanswered; instructor: with solutions")
 
     p = sub.add_parser("run", help="execute a copy of a notebook with parameters (papermill)")
     p.add_argument("notebook", help="number (e.g. 03) or path of the notebook")
@@ -57,17 +73,30 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     warnings.formatwarning = lambda message, category, *_: f"crmlab: {category.__name__}: {message}\n"
     try:
-        if args.command == "build":
+        if args.command == "build" and args.edition == "nbgrader":
+            from crmlab import editions
+
+            written = editions.write_nbgrader_course(args.output, points=args.points)
+            print(f"nbgrader course with {len(written)} assignments: {args.output.resolve()}")
+            print(f"next: cd {args.output} && nbgrader generate_assignment {written[0].parent.name}")
+        elif args.command == "build":
             from crmlab import site
 
             index = site.build(args.output, edition=args.edition, execute=not args.no_execute)
             print(f"course site ({args.edition} edition): {index.resolve()}")
+        elif args.command == "new":
+            from crmlab import authoring
+
+            made = authoring.new_notebook(args.name, args.title, course_dir=args.course_dir, minutes=args.minutes)
+            for path in (made.notebook, made.exercises, made.course_yaml):
+                print(f"wrote {path}")
+            print(f"next: crmlab refresh {made.notebook}")
         elif args.command == "refresh":
             for path in args.notebooks or course.notebooks():
                 print(f"executing {path}", flush=True)
                 course.execute(Path(path))
         elif args.command == "start":
-            start(args.directory)
+            start(args.directory, edition=args.edition)
         elif args.command == "run":
             out = course.run_with_parameters(args.notebook, dict(args.parameter), args.output)
             print(f"executed notebook: {out}")
@@ -88,21 +117,53 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def start(directory: Path) -> None:
-    """Copy the notebooks, the course map and the data templates into ``directory`` for a student."""
+def start(directory: Path, edition: str = "student") -> None:
+    """Copy the notebooks in the given edition, the course map and the data templates into ``directory``.
+
+    The student edition has no solution cells and no stored feedback in the exercise cells; teachers
+    ask for ``edition="instructor"``. The printed next step works from a fresh shell: it names the
+    JupyterLab of the Python that runs crmlab by its absolute path.
+    """
     directory = Path(directory)
     if directory.exists() and any(directory.iterdir()):
         raise CrmlabError(f"{directory} exists and is not empty; choose a new folder so nothing is overwritten")
+    make_edition = _edition_maker()
     (directory / "notebooks").mkdir(parents=True, exist_ok=True)
     for path in course.notebooks():
-        shutil.copy2(path, directory / "notebooks" / path.name)
+        nb = nbformat.read(path, as_version=4)
+        nbformat.write(make_edition(nb, edition), directory / "notebooks" / path.name)
     shutil.copy2(course.NOTEBOOK_DIR / "course.yaml", directory / "notebooks" / "course.yaml")
     (directory / "templates").mkdir()
     for template in sorted((course.ROOT / "datasets").glob("*template*")):
         shutil.copy2(template, directory / "templates" / template.name)
-    print(f"copied {len(course.notebooks())} notebooks and the data templates to {directory.resolve()}")
-    print(f"next: cd {directory} && jupyter lab notebooks/")
+    print(f"copied {len(course.notebooks())} notebooks ({edition} edition) and the data templates to "
+          f"{directory.resolve()}")
+    print(f"next: cd {shlex.quote(str(directory.resolve()))} && {lab_command()} notebooks/")
 
+
+def _edition_maker():
+    try:
+        from crmlab.editions import make_edition
+    except ImportError:  # older layout: the editions lived in crmlab.site
+        from crmlab.site import make_edition
+    return make_edition
+
+
+def lab_command() -> str:
+    """A shell command that starts JupyterLab from any shell, without activating a virtual environment.
+
+    The ``jupyter`` script next to the running interpreter (``.venv/bin/jupyter``) by its absolute
+    path, else ``<python> -m jupyterlab``; with ``--allow-root`` added only when running as root
+    (JupyterLab refuses root otherwise). Token authentication stays on.
+    """
+    script = Path(sys.executable).parent / ("jupyter.exe" if os.name == "nt" else "jupyter")
+    if script.is_file() and os.access(script, os.X_OK):
+        command = f"{shlex.quote(str(script))} lab"
+    else:
+        command = f"{shlex.quote(sys.executable)} -m jupyterlab"
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command += " --allow-root"
+    return command
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -8,7 +8,6 @@ MathML at build time.
 
 from __future__ import annotations
 
-import copy
 import html
 import itertools
 import re
@@ -21,10 +20,10 @@ import nbformat
 import pandas as pd
 import yaml
 
-from crmlab import course
+from crmlab import course, editions
 from crmlab.errors import CrmlabError
 
-Edition = Literal["instructor", "student"]
+Edition = Literal["instructor", "student"]  # the editions a site is built in (nbgrader: editions.py)
 TEMPLATES = Path(__file__).with_name("templates")
 GLOSSARY = course.ROOT / "datasets" / "glossary.csv"
 SITE_TITLE = "crmlab — customer relationship management analytics"
@@ -57,13 +56,40 @@ math[display="block"] { margin: 0.8rem 0; }
 # The course map
 
 
+def read_course_yaml(directory: Path = course.NOTEBOOK_DIR) -> dict:
+    """``notebooks/course.yaml`` as ``{"notebooks": [...], "schedules": [...]}``.
+
+    The file is a mapping with a ``notebooks`` list (one entry per notebook, in order) and an optional
+    ``schedules`` list; a bare list of notebook entries (the earlier layout) is read as ``notebooks``.
+    """
+    path = Path(directory) / "course.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CrmlabError(f"no course map {path}; the notebook folder needs its course.yaml") from None
+    except yaml.YAMLError as exc:
+        raise CrmlabError(f"{path} is not valid YAML: {exc}") from None
+    if isinstance(data, list):
+        data = {"notebooks": data}
+    if not isinstance(data, dict) or not isinstance(data.get("notebooks"), list):
+        raise CrmlabError(f"{path} needs a key 'notebooks' with one entry per notebook "
+                          "(- notebook: NN_topic.ipynb, minutes: ..., prerequisites: [...])")
+    for i, entry in enumerate(data["notebooks"]):
+        missing = [k for k in ("notebook", "minutes", "prerequisites") if not isinstance(entry, dict) or k not in entry]
+        if missing:
+            raise CrmlabError(f"{path}: notebooks entry {i} lacks {missing}; each entry needs notebook, minutes "
+                              "and prerequisites")
+    data.setdefault("schedules", [])
+    return data
+
+
 def course_map(directory: Path = course.NOTEBOOK_DIR) -> pd.DataFrame:
     """One row per notebook: title, minutes, prerequisites, learning objectives and datasets.
 
     Minutes, prerequisites and datasets come from ``notebooks/course.yaml``; the title and objectives
     from the notebook itself (its first heading and the list under "Learning objectives").
     """
-    entries = yaml.safe_load((directory / "course.yaml").read_text(encoding="utf-8"))
+    entries = read_course_yaml(directory)["notebooks"]
     rows = []
     for entry in entries:
         path = directory / entry["notebook"]
@@ -82,6 +108,68 @@ def course_map(directory: Path = course.NOTEBOOK_DIR) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows).set_index("number")
+
+
+def schedules(directory: Path = course.NOTEBOOK_DIR, cmap: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The suggested teaching plans of ``course.yaml``, one row per session, checked against the course.
+
+    Columns: ``schedule``, ``title``, ``audience``, ``session`` (1, 2, …), ``name``, ``notebooks``
+    (numbers), ``exercises`` (ids; ``all`` in the file expands to every registered exercise of the
+    session's notebooks), ``minutes``, ``study_minutes`` (the course map's time for those notebooks)
+    and ``grade`` (nbgrader assignments, i.e. notebook names, to grade after the session).
+
+    Raises :class:`~crmlab.errors.CrmlabError` when a session names a notebook that is not in the course
+    map, an exercise that is not registered or belongs to another notebook, a non-positive time, or an
+    assignment to grade before its notebook has been taught.
+    """
+    from crmlab.exercises import exercises
+
+    cmap = course_map(directory) if cmap is None else cmap
+    plans = read_course_yaml(directory)["schedules"]
+    bank = sorted(exercises())
+    rows = []
+    for plan in plans:
+        sid = plan.get("id", "?")
+        sessions = plan.get("sessions") or []
+        if not sessions:
+            raise CrmlabError(f"course.yaml: schedule {sid!r} has no sessions")
+        taught: set[str] = set()
+        for number, session in enumerate(sessions, start=1):
+            where = f"course.yaml: schedule {sid!r}, session {number} ({session.get('name', '')!r})"
+            notebooks = [str(n).zfill(2) for n in session.get("notebooks", [])]
+            unknown = [n for n in notebooks if n not in cmap.index]
+            if unknown:
+                raise CrmlabError(f"{where}: notebooks {unknown} are not in the course map {list(cmap.index)}")
+            listed = session.get("exercises", "all")
+            if listed == "all":
+                ids = [e for e in bank if e[:2] in notebooks]
+            else:
+                ids = [str(e) for e in listed]
+                stray = [e for e in ids if e not in bank or e[:2] not in notebooks]
+                if stray:
+                    raise CrmlabError(f"{where}: exercises {stray} are not registered exercises of notebooks "
+                                      f"{notebooks}; list ids like '03.1' or write 'all'")
+            minutes = session.get("minutes")
+            if not isinstance(minutes, int) or minutes <= 0:
+                raise CrmlabError(f"{where}: minutes must be a positive whole number, not {minutes!r}")
+            taught |= set(notebooks)
+            names = {Path(nb).stem: num for num, nb in cmap["notebook"].items()}
+            grade = [str(g) for g in session.get("grade", [])]
+            early = [g for g in grade if names.get(g) not in taught]
+            if early:
+                raise CrmlabError(f"{where}: cannot grade {early} here; an assignment is named after its notebook "
+                                  f"({sorted(names)}) and graded in or after the session that teaches it")
+            rows.append(
+                {
+                    "schedule": sid, "title": plan.get("title", sid), "audience": plan.get("audience", ""),
+                    "session": number, "name": session.get("name", f"Session {number}"),
+                    "notebooks": notebooks, "exercises": ids, "minutes": minutes,
+                    "study_minutes": int(sum(cmap.loc[n, "minutes"] for n in notebooks)), "grade": grade,
+                }
+            )
+    columns = ["schedule", "title", "audience", "session", "name", "notebooks", "exercises", "minutes",
+               "study_minutes", "grade"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def notebook_title(nb: nbformat.NotebookNode) -> str:
@@ -110,21 +198,9 @@ def learning_objectives(nb: nbformat.NotebookNode) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Editions
+# Editions: made in crmlab.editions; ``site.make_edition`` stays importable from here.
 
-
-def make_edition(nb: nbformat.NotebookNode, edition: Edition) -> nbformat.NotebookNode:
-    """The instructor edition is the notebook as it is; the student edition has no solutions."""
-    if edition not in ("instructor", "student"):
-        raise CrmlabError(f"unknown edition {edition!r}; use 'student' or 'instructor'")
-    out = copy.deepcopy(nb)
-    if edition == "student":
-        out.cells = [c for c in out.cells if "solution" not in c.metadata.get("tags", [])]
-        for cell in out.cells:
-            if cell.cell_type == "code" and "exercise" in cell.metadata.get("tags", []):
-                cell.outputs = []
-                cell.execution_count = None
-    return out
+make_edition = editions.make_edition
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -230,8 +306,38 @@ def _table(df: pd.DataFrame) -> str:
     return df.to_html(index=False, escape=False, border=0)
 
 
-def index_page(cmap: pd.DataFrame, header: str, edition: Edition) -> str:
-    """The course map, how to run it, the data sources."""
+def schedules_html(plans: pd.DataFrame, cmap: pd.DataFrame) -> str:
+    """The teaching plans as HTML: per schedule a heading, its audience and a table of sessions."""
+    if plans.empty:
+        return ""
+    out = ['<h2 id="teaching-plans">Teaching plans</h2>',
+           "<p>Suggested schedules (from <code>notebooks/course.yaml</code>). Graded assignments are the "
+           "notebooks of the nbgrader edition: <code>crmlab build --edition nbgrader --output DIR</code>.</p>"]
+    for sid, plan in plans.groupby("schedule", sort=False):
+        first = plan.iloc[0]
+        hours = plan["minutes"].sum() / 60
+        out.append(f'<h3 id="plan-{html.escape(sid)}">{html.escape(first["title"])}</h3>')
+        out.append(f"<p>{html.escape(first['audience'])}; {len(plan)} sessions, {hours:g} hours in all.</p>")
+        rows = []
+        for _, s in plan.iterrows():
+            links = ", ".join(
+                f'<a href="{Path(cmap.loc[n, "notebook"]).with_suffix(".html").name}">{n}</a>' for n in s["notebooks"]
+            )
+            rows.append(
+                {
+                    "Session": f"{s['session']}. {html.escape(s['name'])}",
+                    "Notebooks": links,
+                    "Exercises": ", ".join(s["exercises"]) or "none (practice on your own data)",
+                    "Time": f"{s['minutes']} min",
+                    "Grade": ", ".join(f"<code>{html.escape(g)}</code>" for g in s["grade"]) or "—",
+                }
+            )
+        out.append(_table(pd.DataFrame(rows)))
+    return "\n".join(out)
+
+
+def index_page(cmap: pd.DataFrame, header: str, edition: Edition, plans: pd.DataFrame | None = None) -> str:
+    """The course map, the teaching plans, how to run it, the data sources."""
     rows = []
     for number, row in cmap.iterrows():
         href = Path(row["notebook"]).with_suffix(".html").name
@@ -266,6 +372,7 @@ Every page is a notebook executed on the bundled data ({edition} edition), about
 {total / 60:.0f} hours of study in all.</p>
 <h2 id="course-map">Course map</h2>
 {_table(pd.DataFrame(rows))}
+{schedules_html(plans, cmap) if plans is not None else ""}
 <h2 id="run">Run it yourself</h2>
 <pre>make run    # execute every notebook and build this site
 make test   # unit tests and nbval over every notebook
@@ -332,6 +439,9 @@ def build(
     Writes ``index.html``, one page per notebook, ``glossary.html`` and the edition's notebooks under
     ``notebooks/``; returns the path of ``index.html``.
     """
+    if edition not in ("instructor", "student"):
+        raise CrmlabError(f"a site is built in the 'instructor' or 'student' edition, not {edition!r}; "
+                          "the nbgrader edition is a course folder: crmlab build --edition nbgrader --output DIR")
     cmap = course_map(directory)
     output = Path(output)
     if output.exists():
@@ -357,6 +467,7 @@ def build(
                          pages[i + 1] if i + 1 < len(pages) else ("glossary.html", "Glossary")),
         )
         (output / pages[i][0]).write_text(page, encoding="utf-8")
-    (output / "index.html").write_text(index_page(cmap, header, edition), encoding="utf-8")
+    (output / "index.html").write_text(index_page(cmap, header, edition, schedules(directory, cmap)),
+                                       encoding="utf-8")
     (output / "glossary.html").write_text(glossary_page(header), encoding="utf-8")
     return output / "index.html"
