@@ -36,9 +36,9 @@ browser:
 	    || echo "could not install chromium: the browser test will be skipped"; \
 	else echo "chromium not found: the browser test will be skipped (apt-get install chromium chromium-driver)"; fi
 
-## lab: JupyterLab on notebooks/
+## lab: JupyterLab on notebooks/ (token authentication on; --allow-root only when run as root)
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab notebooks/ $$(if [ "$$(id -u)" = 0 ]; then echo --allow-root; fi)
 
 ## refresh: re-execute the notebooks in place so nbval's stored outputs are regenerated
 refresh: $(STAMP)

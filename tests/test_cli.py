@@ -1,5 +1,7 @@
 """The crmlab command: CLV on a user's file, start, run with parameters, both editions build and run."""
 
+import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -87,6 +89,47 @@ def test_start_copies_the_course_and_refuses_to_overwrite(tmp_path, capsys):
     assert "valuechain_template.yaml" in templates and "crm_readiness_template.csv" in templates
     assert cli.main(["start", str(target)]) == 2
     assert "not empty" in capsys.readouterr().err
+
+
+def _outputs_text(nb) -> str:
+    return "\n".join(o.get("text", "") or str(o.get("data", {}).get("text/plain", ""))
+                     for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+
+
+def test_start_hands_out_the_student_edition_and_a_next_step_that_works(tmp_path, capsys):
+    target = tmp_path / "my course"
+    assert cli.main(["start", str(target)]) == 0
+    printed = capsys.readouterr().out
+    instructor_feedback = 0
+    for source in course.notebooks():
+        original = nbformat.read(source, as_version=4)
+        copy = nbformat.read(target / "notebooks" / source.name, as_version=4)
+        tags = [t for c in copy.cells for t in c.metadata.get("tags", [])]
+        assert "solution" not in tags, source.name
+        assert "Correct" not in _outputs_text(copy), source.name
+        exercises = [c for c in original.cells if "exercise" in c.metadata.get("tags", [])]
+        assert tags.count("exercise") == len(exercises) >= 3, source.name
+        instructor_feedback += "Correct" in _outputs_text(original)
+    assert instructor_feedback >= 5  # the stored notebooks do hold "Correct": the check above can fail
+    # the next step, run from a fresh shell (no virtual environment on PATH), starts JupyterLab
+    line = next(x for x in printed.splitlines() if x.startswith("next: cd "))
+    cd_part, command = line[len("next: "):].split(" && ", 1)
+    assert Path(shlex.split(cd_part)[1]) == target.resolve()
+    argv = shlex.split(command)
+    assert argv[-1] == "notebooks/" and Path(argv[0]).is_absolute() and os.access(argv[0], os.X_OK)
+    assert ("--allow-root" in argv) == (os.geteuid() == 0)
+    version_argv = argv[:argv.index("lab") + 1] if "lab" in argv else argv[:3]
+    fresh = subprocess.run([*version_argv, "--version"], capture_output=True, text=True, timeout=120,
+                           env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}, cwd=target)
+    assert fresh.returncode == 0 and fresh.stdout.strip()[:1].isdigit(), fresh.stderr[-2000:]
+
+
+def test_start_instructor_edition_keeps_the_solutions(tmp_path):
+    target = tmp_path / "teacher"
+    assert cli.main(["start", str(target), "--edition", "instructor"]) == 0
+    copy = nbformat.read(target / "notebooks" / course.notebooks()[4].name, as_version=4)
+    assert any("solution" in c.metadata.get("tags", []) for c in copy.cells)
+    assert "Correct" in _outputs_text(copy)
 
 
 def test_run_rejects_unknown_notebooks_and_parameters(capsys):
