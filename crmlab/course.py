@@ -97,16 +97,18 @@ def parse_parameter(value: str, name: str = "") -> object:
         except ValueError:
             pass
     if text[:1] in "[{(" and text:
-        import yaml
+        from crmlab.errors import DataFileError
+        from crmlab.files import parse_yaml
 
         literal = "[" + text[1:-1] + "]" if text.startswith("(") and text.endswith(")") else text
-        try:
-            return yaml.safe_load(literal)
-        except yaml.YAMLError as exc:
-            where = f"parameter {name!r}" if name else "a parameter"
+        where = f"parameter {name!r}" if name else "a parameter"
+        try:  # bounded: nesting, aliases and duplicate keys are refused as crmlab errors
+            return parse_yaml(literal, what=where)
+        except DataFileError as exc:
+            detail = str(exc).split(": ", 1)[-1].splitlines()[0]
             raise CrmlabError(
                 f"{where}: {value!r} looks like a list or mapping but is not valid JSON/YAML "
-                f"({str(exc).splitlines()[0]}); write it like \"[1, 7]\", \"[[Quality, Satisfaction]]\" "
+                f"({detail}); write it like \"[1, 7]\", \"[[Quality, Satisfaction]]\" "
                 "or \"{Satisfaction: [s1, s2, s3]}\" and quote it for the shell"
             ) from None
     return value
