@@ -183,17 +183,32 @@ def notebook_title(nb: nbformat.NotebookNode) -> str:
 
 
 def learning_objectives(nb: nbformat.NotebookNode) -> list[str]:
-    """The bullet list under the notebook's "Learning objectives" heading."""
+    """The bullet list under the notebook's "Learning objectives" heading, one string per bullet.
+
+    A bullet wrapped over several lines is joined into one sentence (continuation lines need not be
+    indented, as in Markdown); the list ends at the next heading or at a paragraph after a blank line.
+    """
+    bullet = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
     for cell in nb.cells:
         if cell.cell_type != "markdown":
             continue
         match = re.search(r"^#+\s*Learning objectives\s*$(.*?)(?=^#|\Z)", cell.source, re.M | re.S | re.I)
-        if match:
-            return [
-                re.sub(r"^\s*(?:[-*]|\d+\.)\s+", "", line).strip()
-                for line in match.group(1).splitlines()
-                if re.match(r"^\s*(?:[-*]|\d+\.)\s+", line)
-            ]
+        if not match:
+            continue
+        items: list[str] = []
+        after_blank = False
+        for line in match.group(1).splitlines():
+            if bullet.match(line):
+                items.append(bullet.sub("", line).strip())
+            elif not line.strip():
+                after_blank = True
+                continue
+            elif items and (not after_blank or line[:1] in " \t"):
+                items[-1] = f"{items[-1]} {line.strip()}"
+            elif items:
+                break
+            after_blank = False
+        return items
     return []
 
 

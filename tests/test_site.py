@@ -19,6 +19,35 @@ def test_course_map_covers_every_notebook_with_objectives():
         assert len(row["objectives"]) >= 3, f"notebook {number} lists fewer than 3 learning objectives"
 
 
+def test_objectives_keep_wrapped_lines():
+    nb = new_notebook(cells=[new_markdown_cell(
+        "# T\n\n## Learning objectives\n\n"
+        "- Declare a questionnaire and check answers for\n  out-of-range values and missing data.\n"
+        "- Estimate the model\nby PLS.\n"
+        "1. Numbered items\n   wrap too.\n\n"
+        "A paragraph after the list is not an objective.\n\n## Next section\n- not an objective"
+    )])
+    assert site.learning_objectives(nb) == [
+        "Declare a questionnaire and check answers for out-of-range values and missing data.",
+        "Estimate the model by PLS.",
+        "Numbered items wrap too.",
+    ]
+
+
+@pytest.mark.parametrize("path", course.notebooks(), ids=lambda p: p.name[:2])
+def test_no_notebook_objective_loses_a_line(path):
+    """Every non-blank line of the objectives list ends up in some objective, in order."""
+    nb = nbformat.read(path, as_version=4)
+    section = next(m.group(1) for c in nb.cells if c.cell_type == "markdown"
+                   for m in [re.search(r"^#+\s*Learning objectives\s*$(.*?)(?=^#|\Z)", c.source, re.M | re.S | re.I)]
+                   if m)
+    words = " ".join(re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", line).strip()
+                     for line in section.splitlines() if line.strip())
+    objectives = site.learning_objectives(nb)
+    assert " ".join(objectives) == words, path.name
+    assert all(o.rstrip().endswith((".", ")")) for o in objectives), f"{path.name}: an objective is cut short"
+
+
 def test_course_map_names_only_catalogued_datasets():
     from crmlab import datasets
 
