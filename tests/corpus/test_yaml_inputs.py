@@ -288,3 +288,32 @@ def test_module_examples() -> None:
 
     result = doctest.testmod(crmlab.files)
     assert result.attempted >= 4 and result.failed == 0
+
+
+# ---------------------------------------------------------------------------------------------------
+# Notebook parameters given as lists or mappings on the command line (crmlab run -p NAME VALUE)
+
+PARAMETERS = [
+    ("unclosed-list", "[Quality, Satisfaction", CrmlabError,
+     ["parameter 'blocks': '[Quality, Satisfaction' looks like a list or mapping but is not valid JSON/YAML",
+      "quote it for the shell"]),
+    ("nesting-3000", "[" * 3000 + "]" * 3000, SpecificationError,
+     ["parameter 'blocks': 1 problem(s)", "nested more than 50 levels deep"]),
+    ("alias-bomb", "{a: &a [x, x, x, x, x, x, x, x, x, x], " + ", ".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 10) + "]" for i in range(8)) + "}",
+     SpecificationError, ["expand it to more than 100,000 values"]),
+    ("duplicate-block", "{Quality: [q1, q2], Quality: [q3]}", SpecificationError,
+     ["duplicate key 'Quality' at line 1"]),
+]
+
+
+@pytest.mark.parametrize(("value", "error", "fragments"), [c[1:] for c in PARAMETERS], ids=[c[0] for c in PARAMETERS])
+def test_notebook_parameters_are_parsed_within_limits(value: str, error: type[CrmlabError],
+                                                      fragments: list[str]) -> None:
+    from crmlab.course import parse_parameter
+
+    with pytest.raises(error) as info:
+        parse_parameter(value, "blocks")
+    assert type(info.value) is error
+    for fragment in fragments:
+        assert fragment in str(info.value), str(info.value)
