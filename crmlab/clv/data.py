@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from crmlab.clv.ids import customer_codes
 from crmlab.errors import (
     CrmlabWarning,
     DataValidationError,
@@ -207,18 +208,10 @@ def _leave_out_after_end(n_after: int, n_rows: int, end: pd.Timestamp, date_col:
 
 
 def _customer_codes(customers: pd.Series) -> tuple[np.ndarray, int, Callable[[np.ndarray], pd.Index]]:
-    """Integer code per row, the number of codes, and a map from codes back to the (sorted) ids.
-
-    Dense integer ids (range under 4 times the rows) are their own codes (id - min), which skips a
-    hash table over millions of rows; other ids are factorized in sorted order.
-    """
-    if pd.api.types.is_integer_dtype(customers.dtype):
-        values = customers.to_numpy(dtype="int64")
-        low, high = int(values.min()), int(values.max())
-        if high - low < 4 * len(values):
-            return values - low, high - low + 1, lambda codes: pd.Index(codes + low).astype(customers.dtype)
-    codes, ids = pd.factorize(customers, sort=True)
-    return codes, len(ids), ids.take
+    """Integer code per row, the number of codes, and a map from codes back to the (sorted) ids:
+    :func:`crmlab.clv.ids.customer_codes` (dense integer ids are their own codes; text and category
+    ids are coded without sorting the rows)."""
+    return customer_codes(customers)
 
 
 def _distinct_keys(key: np.ndarray, amounts: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
