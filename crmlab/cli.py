@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shlex
 import shutil
 import sys
@@ -22,6 +23,7 @@ import nbformat
 
 from crmlab import course
 from crmlab.errors import CrmlabError
+from crmlab.validation import check_output_file
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,19 +58,24 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                    help="set a parameter of the notebook's 'parameters' cell")
     p.add_argument("--output", type=Path, help="executed notebook (default: NN_name-run.ipynb here)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing --output")
 
     p = sub.add_parser("clv", help="customer lifetime value from your own transaction file")
     p.add_argument("file", type=Path, help="CSV or Parquet transaction log")
     p.add_argument("--customer-col", required=True)
     p.add_argument("--date-col", required=True)
     p.add_argument("--amount-col", help="spend per transaction (needed for CLV in money)")
-    p.add_argument("--date-format", help="e.g. %%d/%%m/%%Y; default: inferred")
+    p.add_argument("--date-format", help="e.g. %%d/%%m/%%Y or %%Y%%m%%d; default: ISO dates inferred")
+    p.add_argument("--encoding", default="utf-8", help="text encoding of a CSV file (default utf-8; e.g. gb18030)")
     p.add_argument("--calibration-end", required=True, help="last date used to fit the model (YYYY-MM-DD)")
     p.add_argument("--observation-end", help="end of the data (default: the last transaction)")
     p.add_argument("--freq", default="W", choices=["D", "W", "M"], help="time unit of the model (default W)")
-    p.add_argument("--horizon", type=float, default=52, help="CLV/forecast horizon in time units (default 52)")
-    p.add_argument("--discount-rate", type=float, default=0.01, help="discount rate per time unit (default 0.01)")
+    p.add_argument("--horizon", type=float, default=52,
+                   help="CLV/forecast horizon in time units of --freq (default 52, a year of weeks)")
+    p.add_argument("--discount-rate", type=float, default=0.10,
+                   help="annual discount rate, converted to the time unit (default 0.10 = 10%% a year)")
     p.add_argument("--output", type=Path, default=Path("crmlab-clv"), help="output folder (default crmlab-clv)")
+    p.add_argument("--force", action="store_true", help="overwrite earlier results in --output")
 
     args = parser.parse_args(argv)
     warnings.formatwarning = lambda message, category, *_: f"crmlab: {category.__name__}: {message}\n"
@@ -98,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "start":
             start(args.directory, edition=args.edition)
         elif args.command == "run":
+            if args.output is not None:
+                check_output_file(args.output, force=args.force, name="--output")
             out = course.run_with_parameters(args.notebook, dict(args.parameter), args.output)
             print(f"executed notebook: {out}")
         elif args.command == "clv":
@@ -107,14 +116,47 @@ def main(argv: list[str] | None = None) -> int:
                 args.file, customer_col=args.customer_col, date_col=args.date_col, amount_col=args.amount_col,
                 date_format=args.date_format, calibration_end=args.calibration_end,
                 observation_end=args.observation_end, freq=args.freq, horizon=args.horizon,
-                discount_rate=args.discount_rate, output=args.output,
+                annual_discount_rate=args.discount_rate, output=args.output, force=args.force,
+                encoding=args.encoding,
             )
             for path in written:
                 print(f"wrote {path}")
     except CrmlabError as exc:
-        print(f"crmlab: error: {exc}", file=sys.stderr)
+        message = str(exc) if args.command != "clv" else in_flags(str(exc))
+        print(f"crmlab: error: {message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("crmlab: interrupted", file=sys.stderr)
+        return 2
+    except Exception as exc:  # never a traceback: say what failed and where to report it
+        print(f"crmlab: error: {type(exc).__name__}: {exc}\n(an unexpected failure of crmlab {args.command}; "
+              "please report it with the command you ran)", file=sys.stderr)
         return 2
     return 0
+
+
+#: Keyword arguments of the Python functions and the ``crmlab clv`` flags that set them.
+FLAGS = {
+    "date_format": "--date-format", "observation_end": "--observation-end", "calibration_end": "--calibration-end",
+    "customer_col": "--customer-col", "date_col": "--date-col", "amount_col": "--amount-col",
+    "monetary_col": "--amount-col", "horizon": "--horizon", "discount_rate": "--discount-rate",
+    "encoding": "--encoding", "freq": "--freq",
+}
+
+
+def in_flags(message: str) -> str:
+    """A message about Python keywords rewritten for the command line (``date_format='%d/%m/%Y'`` ->
+    ``--date-format '%d/%m/%Y'``).
+
+    Examples
+    --------
+    >>> in_flags("pass the format, e.g. date_format='%d/%m/%Y'")
+    "pass the format, e.g. --date-format '%d/%m/%Y'"
+    """
+    for keyword, flag in FLAGS.items():
+        message = re.sub(rf"\b{keyword}=", f"{flag} ", message)
+        message = re.sub(rf"(?<![-\w']){keyword}\b(?!')", flag, message)
+    return message
 
 
 def start(directory: Path, edition: str = "student") -> None:

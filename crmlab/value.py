@@ -33,10 +33,13 @@ from crmlab.errors import (
     EmptyDataError,
     ParameterError,
     SpecificationError,
+    check_rows,
     offending_rows,
     require_columns,
     require_rows,
 )
+from crmlab.clv.data import rfm_summary
+from crmlab.transactions import leave_out_after_end, parse_dates, period_codes, to_timestamp, validate_log
 
 Values = pd.Series | Sequence[float] | np.ndarray
 
@@ -63,20 +66,17 @@ def _value_components(
     require_rows(table, what=what, fix="give one row per offering and component")
     require_columns(table, [c for c in (offering_col, side_col, dimension_col, amount_col, weight_col) if c], what=what)
     df = table.reset_index(drop=True)
-    _fail_if(df[offering_col].isna(), offering_col, "missing offering name", "name the offering on every row", df)
+    check_rows(df[offering_col].isna(), column=offering_col, problem="missing offering name", fix="name the offering on every row", data=df)
     side = df[side_col].astype("string").str.strip().str.lower()
-    _fail_if(~side.isin(SIDES), side_col, "side must be 'value' (received) or 'cost' (given)",
-             "write 'value' for what the customer receives and 'cost' for what the customer gives", df)
+    check_rows(~side.isin(SIDES), column=side_col, problem="side must be 'value' (received) or 'cost' (given)", fix="write 'value' for what the customer receives and 'cost' for what the customer gives", data=df)
     amount = _numeric(df, amount_col, "amount")
-    _fail_if((amount < 0) & (side == "cost"), amount_col, "negative cost",
-             "costs are what the customer gives up and cannot be negative; enter a benefit as a 'value' row", df)
-    _fail_if((amount < 0) & (side == "value"), amount_col, "negative value",
-             "a drawback is something the customer gives up: enter it as a positive 'cost' row", df)
+    check_rows((amount < 0) & (side == "cost"), column=amount_col, problem="negative cost", fix="costs are what the customer gives up and cannot be negative; enter a benefit as a 'value' row", data=df)
+    check_rows((amount < 0) & (side == "value"), column=amount_col, problem="negative value", fix="a drawback is something the customer gives up: enter it as a positive 'cost' row", data=df)
     if weight_col is None:
         weight = pd.Series(1.0, index=df.index)
     else:
         weight = _numeric(df, weight_col, "weight")
-        _fail_if(weight < 0, weight_col, "negative weight", "weights are importances and must be >= 0", df)
+        check_rows(weight < 0, column=weight_col, problem="negative weight", fix="weights are importances and must be >= 0", data=df)
     out = pd.DataFrame(
         {"offering": df[offering_col], "side": side.astype(str), "weighted": amount * weight}
     )
@@ -84,9 +84,7 @@ def _value_components(
         dimension = df[dimension_col].astype("string").str.strip().str.lower().fillna("")
         allowed = {"value": KOTLER_VALUE_DIMENSIONS, "cost": KOTLER_COST_DIMENSIONS}
         ok = pd.Series([d in allowed.get(s, ()) for s, d in zip(side, dimension, strict=True)], index=df.index)
-        _fail_if(~ok, dimension_col, "not one of Kotler's dimensions for its side",
-                 f"value rows use {list(KOTLER_VALUE_DIMENSIONS)}, cost rows use {list(KOTLER_COST_DIMENSIONS)}",
-                 df)
+        check_rows(~ok, column=dimension_col, problem="not one of Kotler's dimensions for its side", fix=f"value rows use {list(KOTLER_VALUE_DIMENSIONS)}, cost rows use {list(KOTLER_COST_DIMENSIONS)}", data=df)
         out["dimension"] = dimension.astype(str)
     return out
 
@@ -245,14 +243,12 @@ def consumption_value_profile(
     require_rows(scores, what=what, fix="give one row per offering, value and rating")
     require_columns(scores, [offering_col, value_col, score_col], what=what)
     df = scores.reset_index(drop=True)
-    _fail_if(df[offering_col].isna(), offering_col, "missing offering name", "name the offering on every row", df)
+    check_rows(df[offering_col].isna(), column=offering_col, problem="missing offering name", fix="name the offering on every row", data=df)
     value = df[value_col].astype("string").str.strip().str.lower()
-    _fail_if(~value.isin(CONSUMPTION_VALUES), value_col, "not one of Sheth, Newman & Gross's five values",
-             f"use {list(CONSUMPTION_VALUES)}", df)
+    check_rows(~value.isin(CONSUMPTION_VALUES), column=value_col, problem="not one of Sheth, Newman & Gross's five values", fix=f"use {list(CONSUMPTION_VALUES)}", data=df)
     low, high = scale
     score = _numeric(df, score_col, "score")
-    _fail_if((score < low) | (score > high), score_col, f"score outside the scale {low:g}-{high:g}",
-             "rescale the ratings or pass scale=(min, max)", df)
+    check_rows((score < low) | (score > high), column=score_col, problem=f"score outside the scale {low:g}-{high:g}", fix="rescale the ratings or pass scale=(min, max)", data=df)
     profile = pd.DataFrame({"offering": df[offering_col], "value": value.astype(str), "score": score}).pivot_table(
         index="offering", columns="value", values="score", aggfunc="mean", sort=False
     ).reindex(columns=list(CONSUMPTION_VALUES))
@@ -658,28 +654,14 @@ def equity_drivers() -> pd.DataFrame:
 # 5. RFM
 
 def _transactions(transactions: pd.DataFrame, customer_col: str, date_col: str, amount_col: str | None) -> pd.DataFrame:
-    """Check a transaction log (columns, no missing ids/dates, numeric non-negative amounts)."""
-    what = "the transaction log"
-    require_rows(transactions, what=what, fix="pass a log with at least one purchase")
-    require_columns(transactions, [c for c in (customer_col, date_col, amount_col) if c], what=what)
-    df = transactions.reset_index(drop=True)
-    _require_dates(df, date_col)
-    _fail_if(df[customer_col].isna(), customer_col, "missing customer id", "fill in or remove these rows", df)
-    _fail_if(df[date_col].isna(), date_col, "missing date", "fill in or remove these rows", df)
+    """The log checked by the transaction-log contract (:func:`crmlab.transactions.validate_log`), with
+    its dates as naive UTC ``datetime64[ns]`` and amounts as floats."""
+    log = validate_log(transactions, customer_col, date_col, amount_col)
+    df = transactions.reset_index(drop=True).copy()
+    df[date_col] = log.dates
     if amount_col is not None:
-        amount = _numeric(df, amount_col, "amount")
-        _fail_if(amount < 0, amount_col, "negative amount",
-                 "net returns against their purchases or remove them before RFM scoring", df)
-        df[amount_col] = amount
+        df[amount_col] = log.amounts
     return df
-
-
-def _require_dates(df: pd.DataFrame, date_col: str) -> None:
-    if not pd.api.types.is_datetime64_any_dtype(df[date_col]):
-        raise DataValidationError(
-            f"dates must be datetime64, got {df[date_col].dtype}", column=date_col,
-            fix="read the log with crmlab.datasets.read_transactions, or pd.to_datetime the column",
-        )
 
 
 def rfm_table(
@@ -690,24 +672,34 @@ def rfm_table(
     date_col: str = "date",
     amount_col: str = "amount",
 ) -> pd.DataFrame:
-    """Recency, frequency and monetary value per customer from a transaction log.
+    """Recency, frequency and monetary value per customer from a transaction log (Hughes's RFM).
 
-    ``recency`` = days from the last purchase to ``observation_end`` (default: the last date in the log),
-    ``frequency`` = number of purchase occasions (distinct purchase days), ``monetary`` = total spend.
-    Transactions after ``observation_end`` are refused: split the log first
-    (:func:`calibration_holdout_split`). Indexed by customer, sorted by customer id.
+    ``recency`` = days from the last purchase day to the day of ``observation_end`` (default: the last
+    date in the log), ``frequency`` = number of purchase occasions (distinct purchase days),
+    ``monetary`` = total spend. A view of the one summary kernel, :func:`crmlab.clv.rfm_summary` with
+    daily periods and ``include_first=True``: recency = T - t_x, frequency = x + 1. The log is checked
+    by the transaction-log contract; rows after the day of ``observation_end`` are left out with a
+    warning that counts them. Indexed by customer, sorted by customer id.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"customer_id": ["a", "a", "b"], "amount": [10.0, 5.0, 7.0],
+    ...                     "date": ["2024-01-01", "2024-01-05", "2024-01-03"]})
+    >>> rfm_table(log, "2024-01-10")
+                 recency  frequency  monetary
+    customer_id
+    a                  5          2      15.0
+    b                  7          1       7.0
     """
-    df = _transactions(transactions, customer_col, date_col, amount_col)
-    end = df[date_col].max() if observation_end is None else pd.Timestamp(observation_end)
-    _fail_if(df[date_col] > end, date_col, f"purchase after the observation end {end.date()}",
-             "split the log with calibration_holdout_split, or move observation_end later", df)
-    grouped = df.groupby(customer_col, sort=True)
+    summary = rfm_summary(transactions, customer_col, date_col, amount_col, freq="D",
+                          observation_end=observation_end, include_first=True)
     out = pd.DataFrame(
         {
-            "recency": (end - grouped[date_col].max()).dt.days.astype("int64"),
-            "frequency": grouped[date_col].nunique().astype("int64"),
-            "monetary": grouped[amount_col].sum().astype("float64"),
-        }
+            "recency": (summary["T"] - summary["recency"]).round().astype("int64"),
+            "frequency": summary["frequency"].astype("int64"),
+            "monetary": summary["total_spend"].astype("float64"),
+        },
+        index=summary.index,
     )
     out.index.name = customer_col
     return out
@@ -798,23 +790,23 @@ def calibration_holdout_split(
     *,
     date_col: str = "date",
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split a log into calibration (date <= calibration_end) and holdout (calibration_end < date <= holdout_end).
+    """Split a log into calibration (up to the day of ``calibration_end``) and holdout (the days after it,
+    up to the day of ``holdout_end``).
 
-    Rows after ``holdout_end`` belong to neither; their number is reported with a ``CrmlabWarning``.
+    The observation-end rule of :mod:`crmlab.transactions`, in days: rows after the day of
+    ``holdout_end`` belong to neither part and are counted in a ``CrmlabWarning``.
     """
     require_rows(transactions, what="the transaction log", fix="pass a log with at least one purchase")
     require_columns(transactions, [date_col], what="the transaction log")
-    _require_dates(transactions, date_col)
-    cal_end, hold_end = pd.Timestamp(calibration_end), pd.Timestamp(holdout_end)
-    if hold_end <= cal_end:
-        raise ParameterError(f"holdout_end {hold_end.date()} must be after calibration_end {cal_end.date()}")
-    dates = transactions[date_col]
-    after = dates > hold_end
-    if after.any():
-        warnings.warn(f"{int(after.sum())} transaction(s) after the holdout end {hold_end.date()} are in neither "
-                      "period and were left out", CrmlabWarning, stacklevel=2)
-    calibration = transactions.loc[dates <= cal_end]
-    holdout = transactions.loc[(dates > cal_end) & ~after]
+    cal_end, hold_end = to_timestamp(calibration_end, "calibration_end"), to_timestamp(holdout_end, "holdout_end")
+    days = period_codes(parse_dates(transactions[date_col], column=date_col, data=transactions).to_numpy(), "D")
+    cal_day, hold_day = period_codes(np.array([cal_end.asm8, hold_end.asm8]), "D")
+    if hold_day <= cal_day:
+        raise ParameterError(f"holdout_end {hold_end.date()} must be after calibration_end {cal_end.date()} (a later day)")
+    after = days > hold_day
+    leave_out_after_end(int(after.sum()), len(days), hold_end, date_col)
+    calibration = transactions.loc[days <= cal_day]
+    holdout = transactions.loc[(days > cal_day) & ~after]
     if calibration.empty:
         raise EmptyDataError(f"no transaction on or before the calibration end {cal_end.date()}",
                              column=date_col, fix="choose a later calibration_end")
@@ -841,6 +833,7 @@ def rfm_holdout_validation(
     """
     df = _transactions(transactions, customer_col, date_col, amount_col)
     calibration, holdout = calibration_holdout_split(df, calibration_end, holdout_end, date_col=date_col)
+    holdout = holdout.assign(**{date_col: holdout[date_col].dt.floor("D")})
     scores = rfm_scores(rfm_table(calibration, calibration_end, customer_col=customer_col, date_col=date_col,
                                   amount_col=amount_col), n_groups=n_groups)
     if n_groups == 5:
@@ -1080,9 +1073,10 @@ def tenure_groups(
     if not _is_count(new_within_days):
         raise ParameterError(f"new_within_days = {new_within_days!r} must be a whole number of days >= 1")
     df = _transactions(transactions, customer_col, date_col, None)
-    end = pd.Timestamp(observation_end)
-    _fail_if(df[date_col] > end, date_col, f"purchase after the observation end {end.date()}",
-             "remove later transactions (calibration_holdout_split) or move observation_end later", df)
+    end = to_timestamp(observation_end, "observation_end")
+    after = period_codes(df[date_col].to_numpy(), "D") > period_codes(np.array([end.asm8]), "D")[0]
+    leave_out_after_end(int(after.sum()), len(df), end, date_col)
+    df = df.loc[~after]
     first = df.groupby(customer_col, sort=True)[date_col].min()
     labels = pd.Series(np.where(first > end - pd.Timedelta(days=new_within_days), "new", "old"), index=first.index)
     prospect_ids = list(dict.fromkeys(prospects))
@@ -1110,8 +1104,7 @@ def tier_summary(values: Values, tiers: pd.Series) -> pd.DataFrame:
             raise DataValidationError("values and tiers are not on the same customers", rows=list(missing),
                                       fix="pass values and tiers indexed by the same customer ids")
         tiers = tiers.reindex(v.index)
-    _fail_if(tiers.isna(), tiers.name or "tier", "customer without a tier", "give every customer a tier",
-             tiers.to_frame())
+    check_rows(tiers.isna(), column=tiers.name or "tier", problem="customer without a tier", fix="give every customer a tier", data=tiers.to_frame())
     out = v.groupby(tiers, observed=False, sort=True).agg(["size", "sum"])
     out.columns = ["customers", "value"]
     if isinstance(tiers.dtype, pd.CategoricalDtype) and tiers.cat.ordered:
@@ -1205,13 +1198,9 @@ def _axes(ax: Any) -> Any:
 
 def _numeric(df: pd.DataFrame, column: str, what: str) -> pd.Series:
     values = pd.to_numeric(df[column], errors="coerce")
-    _fail_if(values.isna() & df[column].notna(), column, f"{what} is not a number",
-             "remove units, currency symbols and thousands separators", df)
-    _fail_if(df[column].isna(), column, f"missing {what}", "fill in or remove these rows", df)
-    _fail_if(~np.isfinite(values.astype(float)), column, f"{what} is infinite", "use finite numbers", df)
+    check_rows(values.isna() & df[column].notna(), column=column, problem=f"{what} is not a number", fix="remove units, currency symbols and thousands separators", data=df)
+    check_rows(df[column].isna(), column=column, problem=f"missing {what}", fix="fill in or remove these rows", data=df)
+    check_rows(~np.isfinite(values.astype(float)), column=column, problem=f"{what} is infinite", fix="use finite numbers", data=df)
     return values.astype("float64")
 
 
-def _fail_if(mask: pd.Series, column: str, problem: str, fix: str, data: pd.DataFrame) -> None:
-    if mask.any():
-        raise DataValidationError(problem, column=column, rows=offending_rows(mask), fix=fix, data=data)

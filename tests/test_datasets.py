@@ -146,8 +146,6 @@ MALFORMED = [
      ["column 'customer_id'", "missing customer id", "[1]"]),
     ("transactions_duplicates.csv", {"duplicates": "error"}, DataValidationError,
      ["exact duplicate", "[1, 3]", 'duplicates="drop"']),
-    ("transactions_future_dates.csv", {"observation_end": "2024-06-30"}, DataValidationError,
-     ["column 'date'", "after the observation end 2024-06-30", "[1, 2]"]),
     ("transactions_day_first_dates.csv", {"date_format": "%Y-%m-%d"}, DataValidationError,
      ["unparsable date", "3 offending row(s)", "'%Y-%m-%d'"]),
     ("transactions_bad_quantity.csv", {"quantity_col": "quantity"}, DataValidationError,

@@ -372,13 +372,16 @@ def test_quintiles_equal_without_ties():
 
 
 def test_rfm_errors(tiny_log):
-    with pytest.raises(DataValidationError, match="after the observation end") as info:
-        v.rfm_table(tiny_log, "2024-01-31")
-    assert info.value.rows == [12, 13, 14, 15, 16]
+    # the one observation-end rule: later rows are left out and counted (rows 12-16 of the tiny log)
+    with pytest.warns(CrmlabWarning, match="5 transaction row"):
+        early = v.rfm_table(tiny_log, "2024-01-31")
+    pd.testing.assert_frame_equal(early, v.rfm_table(tiny_log.drop(index=[12, 13, 14, 15, 16]), "2024-01-31"))
     with pytest.raises(EmptyDataError):
         v.rfm_table(tiny_log.iloc[:0])
-    with pytest.raises(DataValidationError, match="datetime64"):
-        v.rfm_table(tiny_log.astype({"date": str}))
+    # text dates go through the same contract and give the same table
+    pd.testing.assert_frame_equal(v.rfm_table(tiny_log.astype({"date": str})), v.rfm_table(tiny_log))
+    with pytest.raises(DataValidationError, match="stored as numbers"):
+        v.rfm_table(tiny_log.assign(date=20240101))
     bad = tiny_log.copy()
     bad.loc[4, "amount"] = -5
     with pytest.raises(DataValidationError, match="negative amount") as info:
@@ -402,7 +405,7 @@ def test_holdout_validation_tiny_log(tiny_log):
     with pytest.warns(CrmlabWarning) as record:
         val = v.rfm_holdout_validation(tiny_log, "2024-01-31", "2024-03-31")
     messages = " ".join(str(w.message) for w in record)
-    assert "1 transaction(s) after the holdout end" in messages and "1 customer(s) first bought" in messages
+    assert "1 transaction row(s) dated after observation_end" in messages and "1 customer(s) first bought" in messages
     assert val.index.tolist() == list("ABCDE")
     assert val["holdout_purchases"].tolist() == [1, 0, 0, 1, 0]
     assert val["holdout_amount"].tolist() == [30.0, 0.0, 0.0, 40.0, 0.0]
@@ -512,8 +515,12 @@ def test_tenure_groups(tiny_calibration):
     with pytest.warns(CrmlabWarning, match="1 prospect"):
         groups = v.tenure_groups(tiny_calibration, "2024-01-31", new_within_days=30, prospects=["P1", "A", "P1"])
     assert groups.to_dict() == {"A": "new", "B": "new", "C": "old", "D": "old", "E": "old", "P1": "potential"}
-    with pytest.raises(DataValidationError, match="after the observation end"):
-        v.tenure_groups(tiny_calibration, "2023-12-31")
+    # the one observation-end rule: the 7 later rows are left out and counted; D and E bought before
+    with pytest.warns(CrmlabWarning, match="7 transaction row"):
+        early = v.tenure_groups(tiny_calibration, "2023-12-31")
+    assert early.to_dict() == {"D": "new", "E": "old"}
+    with pytest.raises(DataValidationError, match="every transaction is after observation_end"):
+        v.tenure_groups(tiny_calibration, "2020-01-01")
     with pytest.raises(ParameterError, match="new_within_days"):
         v.tenure_groups(tiny_calibration, "2024-01-31", new_within_days=0)
 

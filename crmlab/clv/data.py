@@ -24,83 +24,16 @@ import numpy as np
 import pandas as pd
 
 from crmlab.clv.ids import customer_codes
-from crmlab.errors import (
-    CrmlabWarning,
-    DataValidationError,
-    EmptyDataError,
-    ParameterError,
-    offending_rows,
-    require_columns,
+from crmlab.errors import DataValidationError, ParameterError
+from crmlab.transactions import (  # noqa: F401  (PERIOD_UNITS, period_sql: re-exported)
+    PERIOD_UNITS,
+    check_freq,
+    leave_out_after_end,
+    period_codes,
+    period_sql,
+    to_timestamp,
+    validate_log,
 )
-
-_NS_PER_HOUR = 3_600_000_000_000
-_NS_PER_DAY = 24 * _NS_PER_HOUR
-
-#: Supported period lengths: ``"h"`` hours, ``"D"`` days, ``"W"`` weeks starting on Monday (pandas'
-#: ``"W"``, i.e. ``W-SUN`` periods), ``"M"`` calendar months. Values say what one period is.
-PERIOD_UNITS = {
-    "h": "hour (floor of nanoseconds since 1970-01-01 / 3.6e12)",
-    "D": "day (floor of nanoseconds since 1970-01-01 / 8.64e13)",
-    "W": "week Monday-Sunday (floor((day + 3) / 7); 1970-01-01 was a Thursday)",
-    "M": "calendar month (12 * year + month - 1)",
-}
-
-
-def _check_freq(freq: str, freq_multiplier: float) -> None:
-    if freq not in PERIOD_UNITS:
-        raise ParameterError(
-            f"freq={freq!r} is not supported; use one of {sorted(PERIOD_UNITS)} "
-            '(hours, days, weeks starting Monday, calendar months); e.g. freq="D", freq_multiplier=7 '
-            "measures time in weeks at daily resolution"
-        )
-    if not np.isfinite(freq_multiplier) or freq_multiplier <= 0:
-        raise ParameterError(
-            f"freq_multiplier={freq_multiplier!r} must be a positive number (the number of `freq` "
-            "periods in one model time unit, e.g. 7 for weeks measured in days)"
-        )
-
-
-def period_codes(dates: np.ndarray | pd.Series | pd.DatetimeIndex, freq: str) -> np.ndarray:
-    """Integer period number of each timestamp (``datetime64``), counted from 1970-01-01.
-
-    Two timestamps are in the same period exactly when their codes are equal, and the difference of
-    two codes is the number of whole periods between them (calendar months for ``"M"``).
-    """
-    _check_freq(freq, 1)
-    values = np.asarray(dates, dtype="datetime64[ns]")
-    ns = values.view("int64")
-    if freq == "h":
-        return ns // _NS_PER_HOUR
-    if freq == "D":
-        return ns // _NS_PER_DAY
-    if freq == "W":
-        return (ns // _NS_PER_DAY + 3) // 7
-    return values.astype("datetime64[M]").view("int64")  # numpy floors to the month
-
-
-def _floor_div_sql(numerator: str, divisor: int) -> str:
-    """Integer floor division in SQL, exact for negative numerators too (before 1970)."""
-    return f"((({numerator}) - ((({numerator}) % {divisor}) + {divisor}) % {divisor}) // {divisor})"
-
-
-def period_sql(column: str, freq: str) -> str:
-    """The same period number as :func:`period_codes`, as a DuckDB SQL expression on a TIMESTAMP.
-
-    Integer arithmetic on nanoseconds since 1970, so it is exact to the nanosecond (DuckDB's date
-    functions round nanosecond timestamps to microseconds); months from the day number.
-    """
-    _check_freq(freq, 1)
-    ns = f"epoch_ns({column})"
-    day = _floor_div_sql(ns, _NS_PER_DAY)
-    if freq == "h":
-        return _floor_div_sql(ns, _NS_PER_HOUR)
-    if freq == "D":
-        return day
-    if freq == "W":
-        return _floor_div_sql(f"{day} + 3", 7)
-    date = f"(DATE '1970-01-01' + ({day})::INTEGER)"
-    return f"(12 * (year({date}) - 1970) + month({date}) - 1)"
-
 
 def summary_columns(
     n_periods: np.ndarray,
@@ -119,88 +52,6 @@ def summary_columns(
         "recency": (np.asarray(last_period) - first_period) / float(freq_multiplier),
         "T": (np.asarray(end_period) - first_period) / float(freq_multiplier),
     }
-
-
-# ---------------------------------------------------------------------------------------------------
-# validation
-
-
-def _validated(
-    transactions: pd.DataFrame,
-    customer_col: str,
-    date_col: str,
-    monetary_col: str | None,
-) -> tuple[pd.Series, np.ndarray, np.ndarray | None]:
-    """Customer ids, ``datetime64[ns]`` dates and float amounts, or an error naming the bad rows."""
-    if not isinstance(transactions, pd.DataFrame):
-        raise DataValidationError(
-            f"expected a pandas DataFrame of transactions, got {type(transactions).__name__}",
-            fix="read the file with crmlab.datasets.read_transactions(path, ...) first",
-        )
-    columns = [customer_col, date_col] + ([monetary_col] if monetary_col is not None else [])
-    require_columns(transactions, columns, what="the transaction log")
-    if len(transactions) == 0:
-        raise EmptyDataError("the transaction log has no rows", fix="check the file and its filters")
-    customers = transactions[customer_col]
-    _refuse(customers.isna(), customer_col, "missing customer id", "fill in or remove these rows", transactions)
-
-    raw_dates = transactions[date_col]
-    _refuse(raw_dates.isna(), date_col, "missing date", "fill in or remove these rows", transactions)
-    if pd.api.types.is_datetime64_any_dtype(raw_dates):
-        dates = raw_dates
-    else:
-        dates = pd.to_datetime(raw_dates, errors="coerce")
-        _refuse(dates.isna(), date_col, "unparsable date",
-                "convert the column with pd.to_datetime(..., format=...) first", transactions)
-    if getattr(dates.dt, "tz", None) is not None:
-        dates = dates.dt.tz_convert(None)
-    date_values = dates.to_numpy(dtype="datetime64[ns]")
-
-    amounts = None
-    if monetary_col is not None:
-        raw_amounts = transactions[monetary_col]
-        if not pd.api.types.is_numeric_dtype(raw_amounts):
-            numeric = pd.to_numeric(raw_amounts, errors="coerce")
-            _refuse(numeric.isna() & raw_amounts.notna(), monetary_col, "amount is not a number",
-                    "remove currency symbols and thousands separators", transactions)
-            raw_amounts = numeric
-        _refuse(raw_amounts.isna(), monetary_col, "missing amount",
-                "fill in the amounts, or pass monetary_col=None to ignore spend", transactions)
-        _refuse(raw_amounts < 0, monetary_col, "negative amount",
-                "net returns against their purchases or remove them before summarising", transactions)
-        amounts = raw_amounts.to_numpy(dtype="float64")
-    return customers, date_values, amounts
-
-
-def _refuse(mask: pd.Series, column: str, problem: str, fix: str, data: pd.DataFrame) -> None:
-    if mask.any():
-        raise DataValidationError(problem, column=column, rows=offending_rows(mask), fix=fix, data=data)
-
-
-def _timestamp(value: Any, name: str) -> pd.Timestamp:
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        raise ParameterError(f"{name}={value!r} is not a date; pass e.g. '1997-09-30'") from exc
-    if pd.isna(stamp):
-        raise ParameterError(f"{name} is missing; pass a date such as '1997-09-30'")
-    return stamp.tz_convert(None) if stamp.tz is not None else stamp
-
-
-def _leave_out_after_end(n_after: int, n_rows: int, end: pd.Timestamp, date_col: str) -> None:
-    """Rows dated after the observation end are left out, with a warning that counts them; when that
-    would leave nothing, it is an error."""
-    if n_after and n_after == n_rows:
-        raise DataValidationError(
-            f"every transaction is after observation_end {end}", column=date_col,
-            fix="pass an observation_end on or after the first transaction",
-        )
-    if n_after:
-        warnings.warn(
-            f"{n_after} transaction row(s) dated after observation_end {end} were left out of the summary; "
-            "move observation_end later to include them",
-            CrmlabWarning, stacklevel=4,
-        )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -245,11 +96,14 @@ def _summarise(
     amounts: np.ndarray | None,
     end_period: int,
     freq_multiplier: float,
+    *,
+    include_first: bool = False,
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Customer codes present and their summary columns, from row-level codes (numpy only).
 
     Rows are reduced to distinct (customer, period) pairs by sorting one int64 key; each customer is
-    then a contiguous run of ascending periods.
+    then a contiguous run of ascending periods. ``include_first`` counts the first period too (RFM
+    scoring) and adds ``total_spend``.
     """
     p0 = int(periods.min())
     span = int(periods.max()) - p0 + 1
@@ -260,7 +114,13 @@ def _summarise(
     ends = np.r_[starts[1:], len(pairs)] - 1
     n_periods = ends - starts + 1
     columns = summary_columns(n_periods, pair_period[starts], pair_period[ends], end_period, freq_multiplier)
-    if amounts is not None:
+    if include_first:
+        columns["frequency"] = columns["frequency"] + 1
+        if amounts is not None:
+            total = np.add.reduceat(period_spend, starts)
+            columns["monetary_value"] = total / columns["frequency"]
+            columns["total_spend"] = total
+    elif amounts is not None:
         period_spend[starts] = 0.0  # the first (trial) period does not count
         repeat_spend = np.add.reduceat(period_spend, starts)
         repeats = columns["frequency"]
@@ -283,6 +143,10 @@ def _engine(transactions: object, function: str) -> Callable[..., pd.DataFrame] 
     return scale.engine(transactions, function)
 
 
+def _end_period(stamp: pd.Timestamp, freq: str) -> int:
+    return int(period_codes(np.array([stamp.asm8]), freq)[0])
+
+
 def rfm_summary(
     transactions: pd.DataFrame | Any,
     customer_col: str = "customer_id",
@@ -291,38 +155,72 @@ def rfm_summary(
     freq: str = "D",
     freq_multiplier: float = 1,
     observation_end: str | pd.Timestamp | None = None,
+    *,
+    date_format: str | None = None,
+    include_first: bool = False,
 ) -> pd.DataFrame:
     """Per-customer ``frequency``, ``recency``, ``T`` (and ``monetary_value``), lifetimes' definitions.
 
-    Same output as ``lifetimes.utils.summary_data_from_transaction_data`` (whose ``freq="M"`` and
-    ``"h"`` fail), faster and leaner. ``observation_end`` defaults to the last transaction; rows after
-    it are left out with a :class:`~crmlab.errors.CrmlabWarning` that counts them (so a customer whose
-    first purchase is after it is not summarised), and an ``observation_end`` before every purchase is
-    a :class:`~crmlab.errors.DataValidationError`. The index holds the customer ids in
-    sorted order; ``df.attrs`` records ``freq``, ``freq_multiplier`` and ``observation_end``.
-    A path, glob or list of CSV/Parquet files, or a Dask DataFrame, is summarised out of core by
-    :mod:`crmlab.clv.scale` with the same definitions.
+    With n a customer's number of distinct purchase periods and m = ``freq_multiplier`` (Fader, Hardie
+    & Lee 2005): x = n - 1, t_x = (last - first) / m, T = (end - first) / m, and the monetary value is the
+    mean spend of the repeat periods (spend summed within a period), 0 when x = 0.
+
+    Parameters
+    ----------
+    transactions : pandas.DataFrame, path, glob, list of paths or Dask DataFrame
+        The log. A path, glob or list of CSV/Parquet files, or a Dask DataFrame, is summarised out of core
+        by :mod:`crmlab.clv.scale` with the same definitions and rules.
+    customer_col, date_col, monetary_col : str
+        Column names; ``monetary_col=None`` ignores spend.
+    freq : {"h", "D", "W", "M"}
+        The period (:data:`PERIOD_UNITS`); ``freq_multiplier`` periods make one model time unit.
+    observation_end : date, optional
+        The end of observation (default: the last transaction). Rows in a period after its period are
+        left out with a :class:`~crmlab.errors.CrmlabWarning` that counts them.
+    date_format : str, optional
+        ``strftime`` format of text or numeric dates (required for numeric dates such as 20240131).
+    include_first : bool, default False
+        True for RFM scoring: ``frequency`` counts every purchase period (n, not n - 1) and, with spend,
+        ``monetary_value`` is the mean spend of all purchase periods and ``total_spend`` their sum
+        (the role of PyMC-Marketing's ``include_first_transaction``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by customer id in sorted order; ``attrs`` records ``freq``, ``freq_multiplier`` and
+        ``observation_end``. The log is checked by :func:`crmlab.transactions.validate_log`.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"customer_id": ["a", "a", "a", "b"],
+    ...                     "date": ["2024-01-01", "2024-01-01", "2024-01-08", "2024-01-05"]})
+    >>> rfm_summary(log, freq="D", observation_end="2024-01-15")
+                 frequency  recency     T
+    customer_id
+    a                    1      7.0  14.0
+    b                    0      0.0  10.0
     """
-    outside = _engine(transactions, "rfm_summary")
-    if outside is not None:
-        return outside(transactions, customer_col, date_col, monetary_col, freq, freq_multiplier, observation_end)
-    _check_freq(freq, freq_multiplier)
-    customers, dates, amounts = _validated(transactions, customer_col, date_col, monetary_col)
+    if not isinstance(transactions, pd.DataFrame):
+        outside = _engine(transactions, "rfm_summary")
+        if outside is not None:
+            return outside(transactions, customer_col, date_col, monetary_col, freq, freq_multiplier,
+                           observation_end, date_format=date_format, include_first=include_first)
+    check_freq(freq, freq_multiplier)
+    end = None if observation_end is None else to_timestamp(observation_end, "observation_end")
+    customers, dates, amounts = validate_log(transactions, customer_col, date_col, monetary_col,
+                                             date_format=date_format)
     codes = period_codes(dates, freq)
-    if observation_end is None:
+    if end is None:
         end = pd.Timestamp(dates.max())
-        end_period = int(codes.max())
-    else:
-        end = _timestamp(observation_end, "observation_end")
-        end_period = int(period_codes(np.array([end.asm8]), freq)[0])
+    end_period = _end_period(end, freq)
     cust, _, ids_of = _customer_codes(customers)
     keep = codes <= end_period
     n_after = int(len(keep) - np.count_nonzero(keep))
-    _leave_out_after_end(n_after, len(keep), end, date_col)
+    leave_out_after_end(n_after, len(keep), end, date_col)
     if n_after:
         cust, codes = cust[keep], codes[keep]
         amounts = amounts[keep] if amounts is not None else None
-    present, columns = _summarise(cust, codes, amounts, end_period, freq_multiplier)
+    present, columns = _summarise(cust, codes, amounts, end_period, freq_multiplier, include_first=include_first)
     index = ids_of(present).rename(customer_col)
     out = pd.DataFrame(columns, index=index)
     out.attrs.update(freq=freq, freq_multiplier=freq_multiplier, observation_end=str(end))
@@ -338,63 +236,93 @@ def calibration_holdout(
     monetary_col: str | None = None,
     freq: str = "D",
     freq_multiplier: float = 1,
+    *,
+    date_format: str | None = None,
 ) -> pd.DataFrame:
     """Calibration summary plus holdout counts for the customers seen by ``calibration_end``.
 
-    Columns ``frequency_cal``, ``recency_cal``, ``T_cal`` (as :func:`rfm_summary` up to
-    ``calibration_end``), ``frequency_holdout`` (distinct purchase periods after ``calibration_end``
-    up to ``observation_end``), ``duration_holdout`` (holdout length in model time units) and, with
-    ``monetary_col``, ``monetary_value_cal`` and ``monetary_value_holdout`` (mean spend per holdout
-    transaction row, as in lifetimes). Same output as ``lifetimes.utils.calibration_and_holdout_data``,
-    which fails without a monetary column under pandas 3. Files and Dask DataFrames go to
+    The split is stated in periods, like the observation end of :func:`rfm_summary`: the calibration
+    part holds the rows whose period is not after the period of ``calibration_end``, so it equals
+    ``rfm_summary(..., observation_end=calibration_end)`` whatever the ``freq`` (a ``calibration_end``
+    in mid-week counts the whole week with ``freq="W"``); the holdout holds the later periods up to the
+    period of ``observation_end``. Rows in later periods are left out with a warning that counts them.
+
+    Columns ``frequency_cal``, ``recency_cal``, ``T_cal``, ``frequency_holdout`` (distinct purchase
+    periods in the holdout), ``duration_holdout`` (holdout length in model time units) and, with
+    ``monetary_col``, ``monetary_value_cal`` and ``monetary_value_holdout``. Holdout spend follows the
+    calibration definition, the mean of per-period spend (FHL 2005; as PyMC-Marketing): two purchases
+    on one day count as one period with their summed spend. lifetimes'
+    ``calibration_and_holdout_data`` instead averages over transaction rows (CDNOW customer 297's two
+    purchases on one day give 179.86 there and 359.72 here). Files and Dask DataFrames go to
     :mod:`crmlab.clv.scale`, as in :func:`rfm_summary`.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"customer_id": ["a", "a", "a", "b"],
+    ...                     "date": ["2024-01-01", "2024-01-03", "2024-01-12", "2024-01-11"]})
+    >>> calibration_holdout(log, "2024-01-05", "2024-01-15")[["frequency_cal", "T_cal", "frequency_holdout"]]
+                 frequency_cal  T_cal  frequency_holdout
+    customer_id
+    a                        1    4.0                  1
     """
-    outside = _engine(transactions, "calibration_holdout")
-    if outside is not None:
-        return outside(transactions, calibration_end, observation_end, customer_col, date_col, monetary_col,
-                       freq, freq_multiplier)
-    _check_freq(freq, freq_multiplier)
-    customers, dates, amounts = _validated(transactions, customer_col, date_col, monetary_col)
-    cal_end = _timestamp(calibration_end, "calibration_end")
-    obs_end = pd.Timestamp(dates.max()) if observation_end is None else _timestamp(observation_end, "observation_end")
-    if obs_end <= cal_end:
-        raise ParameterError(
-            f"observation_end {obs_end} must be after calibration_end {cal_end}: the holdout period "
-            "runs from calibration_end (exclusive) to observation_end (inclusive)"
-        )
+    if not isinstance(transactions, pd.DataFrame):
+        outside = _engine(transactions, "calibration_holdout")
+        if outside is not None:
+            return outside(transactions, calibration_end, observation_end, customer_col, date_col, monetary_col,
+                           freq, freq_multiplier, date_format=date_format)
+    check_freq(freq, freq_multiplier)
+    cal_end = to_timestamp(calibration_end, "calibration_end")
+    given_end = None if observation_end is None else to_timestamp(observation_end, "observation_end")
+    holdout_periods(cal_end, given_end, freq)
+    customers, dates, amounts = validate_log(transactions, customer_col, date_col, monetary_col,
+                                             date_format=date_format)
+    obs_end = pd.Timestamp(dates.max()) if given_end is None else given_end
+    cal_period, obs_period = holdout_periods(cal_end, obs_end, freq)
     codes = period_codes(dates, freq)
-    cal_period, obs_period = (int(c) for c in period_codes(np.array([cal_end.asm8, obs_end.asm8]), freq))
     cust, n_codes, ids_of = _customer_codes(customers)
 
-    in_cal = dates <= cal_end.asm8
+    in_cal = codes <= cal_period
     if not in_cal.any():
         raise DataValidationError(
             f"no transaction on or before calibration_end {cal_end}", column=date_col,
             fix="pass a calibration_end after the first transaction",
         )
-    in_hold = ~in_cal & (dates <= obs_end.asm8)
-    _leave_out_after_end(int(len(dates) - np.count_nonzero(in_cal | in_hold)), len(dates), obs_end, date_col)
+    in_hold = ~in_cal & (codes <= obs_period)
+    leave_out_after_end(int(len(dates) - np.count_nonzero(in_cal | in_hold)), len(dates), obs_end, date_col)
     present, cal = _summarise(
         cust[in_cal], codes[in_cal], None if amounts is None else amounts[in_cal], cal_period, freq_multiplier
     )
     out = pd.DataFrame({f"{k}_cal": v for k, v in cal.items()}, index=ids_of(present).rename(customer_col))
 
-    hold_cust, hold_codes = cust[in_hold], codes[in_hold]
     position = np.full(n_codes, -1)
     position[present] = np.arange(len(present))
-    hold_rows = position[hold_cust]
+    hold_rows = position[cust[in_hold]]
     known = hold_rows >= 0  # holdout purchases of customers first seen in the holdout do not count
-    pairs, _ = _distinct_keys(
-        hold_rows[known].astype("int64") * (obs_period - cal_period + 1) + (hold_codes[known] - cal_period), None
+    span = obs_period - cal_period + 1
+    pairs, pair_spend = _distinct_keys(
+        hold_rows[known].astype("int64") * span + (codes[in_hold][known] - cal_period),
+        None if amounts is None else amounts[in_hold][known],
     )
-    pair_rows = pairs // (obs_period - cal_period + 1)
-    out["frequency_holdout"] = np.bincount(pair_rows, minlength=len(present)).astype("int64")
+    pair_rows = pairs // span
+    n_hold = np.bincount(pair_rows, minlength=len(present)).astype("int64")
+    out["frequency_holdout"] = n_hold
     if amounts is not None:
-        n_rows = np.bincount(hold_rows[known], minlength=len(present))
-        spend = np.bincount(hold_rows[known], weights=amounts[in_hold][known], minlength=len(present))
-        out["monetary_value_holdout"] = np.divide(spend, n_rows, out=np.zeros(len(present)), where=n_rows > 0)
+        spend = np.bincount(pair_rows, weights=pair_spend, minlength=len(present))
+        out["monetary_value_holdout"] = np.divide(spend, n_hold, out=np.zeros(len(present)), where=n_hold > 0)
     out["duration_holdout"] = (obs_period - cal_period) / float(freq_multiplier)
     out.attrs.update(
         freq=freq, freq_multiplier=freq_multiplier, calibration_end=str(cal_end), observation_end=str(obs_end)
     )
     return out
+
+
+def holdout_periods(cal_end: pd.Timestamp, obs_end: pd.Timestamp | None, freq: str) -> tuple[int, int | None]:
+    """The periods of the calibration and observation ends; the holdout must hold at least one period."""
+    cal_period = _end_period(cal_end, freq)
+    obs_period = None if obs_end is None else _end_period(obs_end, freq)
+    if obs_period is not None and obs_period <= cal_period:
+        raise ParameterError(
+            f"observation_end {obs_end} must be after calibration_end {cal_end}, in a later period (freq={freq!r}): "
+            "the holdout runs from the period after calibration_end's to the period of observation_end"
+        )
+    return cal_period, obs_period

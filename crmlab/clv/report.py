@@ -32,9 +32,26 @@ from crmlab.clv.models import (
 from crmlab.clv.plots import plot_clv_distribution, plot_holdout_by_frequency, plot_tracking
 from crmlab.datasets import read_transactions
 from crmlab.errors import ParameterError
+from crmlab.transactions import check_date_format, to_timestamp
+from crmlab.validation import check_number, check_output_folder
 
-#: Model time unit of each ``freq``: the period used to summarise, and how many make one unit.
-TIME_UNITS = {"D": ("D", 1.0, "day"), "W": ("D", 7.0, "week"), "M": ("M", 1.0, "month")}
+#: Model time unit of each ``freq``: the period used to summarise, how many make one unit, its name,
+#: and how many units make a year (365.25 days).
+TIME_UNITS = {"D": ("D", 1.0, "day", 365.25), "W": ("D", 7.0, "week", 365.25 / 7), "M": ("M", 1.0, "month", 12.0)}
+
+#: The files a report writes into its folder.
+REPORT_FILES = ("predictions.csv", "report.png", "report.html")
+
+
+def rate_per_unit(annual_rate: float, units_per_year: float) -> float:
+    """The discount rate per model time unit equivalent to ``annual_rate`` a year: (1 + a)^(1/n) - 1.
+
+    Examples
+    --------
+    >>> round(rate_per_unit(0.10, 12), 6)  # 10% a year is 0.797% a month
+    0.007974
+    """
+    return (1.0 + annual_rate) ** (1.0 / units_per_year) - 1.0
 
 
 def clv_report(
@@ -48,30 +65,47 @@ def clv_report(
     date_format: str | None = None,
     freq: str = "W",
     horizon: float = 52,
-    discount_rate: float = 0.01,
+    annual_discount_rate: float = 0.10,
     output: str | os.PathLike[str] = "crmlab-clv",
     progress: bool = True,
+    force: bool = False,
+    encoding: str = "utf-8",
 ) -> list[Path]:
-    """Validate, fit, predict and report; returns the paths written (CSV, PNG, HTML)."""
+    """Validate, fit, predict and report; returns the paths written (CSV, PNG, HTML).
+
+    ``horizon`` is in model time units (days, weeks or months for ``freq`` "D", "W", "M"), a whole number
+    up to 100 years. ``annual_discount_rate`` is a rate per year, converted to the time unit by
+    :func:`rate_per_unit` (10% a year is 0.183% a week); the report states both. Every argument and the
+    output folder are checked before the log is read: ``output`` must be a writable folder, and earlier
+    results there are kept unless ``force``.
+    """
     from tqdm.auto import tqdm
 
-    if freq not in TIME_UNITS:
+    if not isinstance(freq, str) or freq not in TIME_UNITS:
         raise ParameterError(f"freq={freq!r}: use one of {sorted(TIME_UNITS)} (days, weeks, calendar months)")
-    if horizon <= 0 or discount_rate < 0:
-        raise ParameterError(f"horizon ({horizon}) must be > 0 and discount_rate ({discount_rate}) >= 0")
+    units_per_year = TIME_UNITS[freq][3]
+    horizon = check_number(horizon, "horizon", low=1, high=round(100 * units_per_year))
+    if horizon % 1:
+        raise ParameterError(f"horizon={horizon:g} must be a whole number of {TIME_UNITS[freq][2]}s")
+    annual_discount_rate = check_number(annual_discount_rate, "discount_rate", low=0, high=1)
+    check_date_format(date_format)
+    folder = check_output_folder(output, REPORT_FILES, force=force, name="--output")
     # a progress bar on a terminal only (disable=None); never in logs or captured output
     with tqdm(total=5, desc="crmlab clv", unit="step", disable=None if progress else True) as steps:
         return _run(steps, file, customer_col, date_col, amount_col, calibration_end, observation_end,
-                    date_format, freq, horizon, discount_rate, Path(output))
+                    date_format, freq, int(horizon), annual_discount_rate, folder, encoding)
 
 
 def _run(steps, file, customer_col, date_col, amount_col, calibration_end, observation_end, date_format,
-         freq, horizon, discount_rate, folder: Path) -> list[Path]:
-    period, multiplier, unit = TIME_UNITS[freq]
+         freq, horizon, annual_discount_rate, folder: Path, encoding) -> list[Path]:
+    period, multiplier, unit, units_per_year = TIME_UNITS[freq]
+    discount_rate = rate_per_unit(annual_discount_rate, units_per_year)
+    cal_end = to_timestamp(calibration_end, "calibration_end")
 
     steps.set_postfix_str("reading")
-    tx = read_transactions(file, customer_col, date_col, amount_col, date_format, observation_end=observation_end)
-    end = pd.Timestamp(observation_end) if observation_end else tx["date"].max()
+    tx = read_transactions(file, customer_col, date_col, amount_col, date_format, observation_end=observation_end,
+                           encoding=encoding)
+    end = to_timestamp(observation_end, "observation_end") if observation_end else tx["date"].max()
     money = "amount" if amount_col else None
     steps.update()
 
@@ -83,7 +117,7 @@ def _run(steps, file, customer_col, date_col, amount_col, calibration_end, obser
     predicted = expected_purchases(validation_model, cal["frequency_cal"], cal["recency_cal"], cal["T_cal"],
                                    cal["duration_holdout"])
     error = predicted - cal["frequency_holdout"]
-    track = tracking(validation_model, tx, calibration_end, end, freq=period, freq_multiplier=multiplier)
+    track = tracking(validation_model, tx, cal_end, end, freq=period, freq_multiplier=multiplier)
     steps.update()
 
     steps.set_postfix_str("fitting on the whole log")
@@ -103,13 +137,12 @@ def _run(steps, file, customer_col, date_col, amount_col, calibration_end, obser
         spend_model = fit(repeat[["frequency", "monetary_value"]], "gamma_gamma")
         out["clv"] = customer_lifetime_value(
             model, spend_model, summary["frequency"], summary["recency"], summary["T"],
-            summary["monetary_value"], horizon=int(round(horizon)), period_length=1.0, discount_rate=discount_rate,
+            summary["monetary_value"], horizon=horizon, period_length=1.0, discount_rate=discount_rate,
         )
         params = pd.concat([params, parameter_table(spend_model).assign(model="Gamma-Gamma")])
     steps.update()
 
     steps.set_postfix_str("writing")
-    folder.mkdir(parents=True, exist_ok=True)
     csv = folder / "predictions.csv"
     out.round(6).to_csv(csv)
     figure = _figure(track, by_frequency, out, unit)
@@ -121,14 +154,19 @@ def _run(steps, file, customer_col, date_col, amount_col, calibration_end, obser
     facts = {
         "transactions": f"{len(tx):,}",
         "customers": f"{len(summary):,}",
-        "period": f"{tx['date'].min():%Y-%m-%d} to {end:%Y-%m-%d} (calibration to {pd.Timestamp(calibration_end):%Y-%m-%d})",
+        "period": f"{tx['date'].min():%Y-%m-%d} to {end:%Y-%m-%d} (calibration to {cal_end:%Y-%m-%d})",
         "time unit": unit,
+        "horizon": f"{horizon} {unit}s = {horizon / units_per_year:.2f} years, from {end:%Y-%m-%d} to "
+                   f"{end + pd.Timedelta(days=horizon * 365.25 / units_per_year):%Y-%m-%d}",
+        "discount rate": f"{annual_discount_rate:.2%} a year = {discount_rate:.4%} a {unit}",
         "holdout MAE per customer": f"{np.abs(error).mean():.3f} purchases",
         "holdout bias (predicted - actual)": f"{error.sum():+.1f} purchases in total",
         "mean P(alive)": f"{out['p_alive'].mean():.3f}",
     }
     if money:
-        facts[f"total CLV over {horizon:g} {unit}s (discount {discount_rate:g} per {unit})"] = f"{out['clv'].sum():,.2f}"
+        facts[f"total CLV over {horizon} {unit}s (discounted at {annual_discount_rate:.2%} a year)"] = (
+            f"{out['clv'].sum():,.2f}"
+        )
     page = folder / "report.html"
     page.write_text(_html(facts, params, base64.b64encode(buffer.getvalue()).decode()), encoding="utf-8")
     steps.update()

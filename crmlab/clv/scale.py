@@ -26,10 +26,14 @@ DuckDB and Dask are optional (``pip install crmlab[scale]``) and imported only w
 
 from __future__ import annotations
 
+import csv
 import glob
+import gzip
 import os
+import shutil
 import sys
 import tempfile
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -37,22 +41,25 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmlab.clv.data import (
-    _check_freq,
-    _timestamp,
-    _validated,
-    _leave_out_after_end,
-    period_codes,
-    period_sql,
-    summary_columns,
-)
+from crmlab.clv.data import check_freq, holdout_periods, period_codes, period_sql, summary_columns
 from crmlab.clv.models import customer_lifetime_value, expected_purchases, probability_alive
 from crmlab.errors import (
+    CrmlabWarning,
     DataFileError,
     DataValidationError,
     EmptyDataError,
     MissingColumnError,
     ParameterError,
+)
+from crmlab.transactions import (
+    EARLIEST_DATE,
+    MISSING_WORDS,
+    OFFSET_PATTERN,
+    check_columns,
+    check_date_format,
+    leave_out_after_end,
+    to_timestamp,
+    validate_log,
 )
 
 FileSource = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
@@ -99,28 +106,41 @@ def _summary_frame(
     n_periods: np.ndarray,
     first_period: np.ndarray,
     last_period: np.ndarray,
-    repeat_spend: np.ndarray | None,
+    spend: np.ndarray | None,
     end_period: int,
     freq_multiplier: float,
     suffix: str = "",
+    *,
+    include_first: bool = False,
 ) -> pd.DataFrame:
-    """The summary columns of :func:`summary_columns`, plus mean repeat spend when amounts are known."""
+    """The summary columns of :func:`summary_columns`, plus mean spend when amounts are known.
+
+    ``spend`` is the repeat spend (trial period left out), or with ``include_first`` the total spend.
+    """
     columns = summary_columns(n_periods, first_period, last_period, end_period, freq_multiplier)
-    if repeat_spend is not None:
+    if include_first:
+        columns["frequency"] = columns["frequency"] + 1
+        if spend is not None:
+            total = np.asarray(spend, dtype="float64")
+            columns["monetary_value"] = total / columns["frequency"]
+            columns["total_spend"] = total
+    elif spend is not None:
         repeats = columns["frequency"]
         columns["monetary_value"] = np.divide(
-            np.asarray(repeat_spend, dtype="float64"), repeats, out=np.zeros(len(repeats)), where=repeats > 0
+            np.asarray(spend, dtype="float64"), repeats, out=np.zeros(len(repeats)), where=repeats > 0
         )
     return pd.DataFrame({f"{k}{suffix}": v for k, v in columns.items()}, index=ids)
 
 
 def _rfm_frame(
-    table: pd.DataFrame, monetary: bool, end: pd.Timestamp, end_period: int, freq: str, freq_multiplier: float
+    table: pd.DataFrame, monetary: bool, end: pd.Timestamp, end_period: int, freq: str, freq_multiplier: float,
+    include_first: bool = False,
 ) -> pd.DataFrame:
-    """The :func:`rfm_summary` result from one row per customer (``n``, ``first``, ``last``, ``repeat_spend``)."""
+    """The :func:`rfm_summary` result from one row per customer (``n``, ``first``, ``last``, spend)."""
+    spend = None if not monetary else table["total_spend" if include_first else "repeat_spend"].to_numpy()
     out = _summary_frame(
         table.index, table["n"].to_numpy(), table["first"].to_numpy(), table["last"].to_numpy(),
-        table["repeat_spend"].to_numpy() if monetary else None, end_period, freq_multiplier,
+        spend, end_period, freq_multiplier, include_first=include_first,
     )
     out.attrs.update(freq=freq, freq_multiplier=freq_multiplier, observation_end=str(end))
     return out
@@ -129,18 +149,17 @@ def _rfm_frame(
 def _add_holdout(
     out: pd.DataFrame,
     hold_periods: np.ndarray,
-    hold_rows: np.ndarray,
     hold_spend: np.ndarray | None,
     cal_period: int,
     obs_period: int,
     freq_multiplier: float,
 ) -> pd.DataFrame:
-    """``frequency_holdout``, ``monetary_value_holdout`` (mean per holdout row) and ``duration_holdout``."""
-    out["frequency_holdout"] = np.asarray(hold_periods, dtype="int64")
+    """``frequency_holdout``, ``monetary_value_holdout`` (mean per-period spend) and ``duration_holdout``."""
+    periods = np.asarray(hold_periods, dtype="int64")
+    out["frequency_holdout"] = periods
     if hold_spend is not None:
-        rows = np.asarray(hold_rows, dtype="int64")
         out["monetary_value_holdout"] = np.divide(
-            np.asarray(hold_spend, dtype="float64"), rows, out=np.zeros(len(rows)), where=rows > 0
+            np.asarray(hold_spend, dtype="float64"), periods, out=np.zeros(len(periods)), where=periods > 0
         )
     out["duration_holdout"] = (obs_period - cal_period) / float(freq_multiplier)
     return out
@@ -159,24 +178,7 @@ def _end_period(stamp: pd.Timestamp, freq: str) -> int:
 
 
 def _optional_end(observation_end: Any) -> pd.Timestamp | None:
-    return None if observation_end is None else _timestamp(observation_end, "observation_end")
-
-
-def _check_holdout(cal_end: pd.Timestamp, obs_end: pd.Timestamp | None) -> None:
-    if obs_end is not None and obs_end <= cal_end:
-        raise ParameterError(
-            f"observation_end {obs_end} must be after calibration_end {cal_end}: the holdout period "
-            "runs from calibration_end (exclusive) to observation_end (inclusive)"
-        )
-
-
-def _holdout_periods(
-    cal_end: pd.Timestamp, obs_end: pd.Timestamp | None, last_date: pd.Timestamp, freq: str
-) -> tuple[pd.Timestamp, int, int]:
-    """The observation end (the last transaction by default) and the two end periods."""
-    obs_end = last_date if obs_end is None else obs_end
-    _check_holdout(cal_end, obs_end)
-    return obs_end, _end_period(cal_end, freq), _end_period(obs_end, freq)
+    return None if observation_end is None else to_timestamp(observation_end, "observation_end")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -184,27 +186,46 @@ def _holdout_periods(
 
 
 def _files(source: FileSource) -> tuple[list[str], str]:
-    """The files a path, glob, directory or list names, and their format (``"parquet"`` or ``"csv"``)."""
+    """The files a path, glob, directory or list names, each once, and their format.
+
+    A name that is an existing file is read literally, whatever characters it holds (``sales[2024].csv``
+    is that file, not a pattern); only a name that is no file and holds ``*``, ``?`` or ``[`` is a glob. A
+    file named twice (listed twice, or matched by a glob and named too) is read once, with a
+    :class:`~crmlab.errors.CrmlabWarning` that counts the repeats.
+    """
+    if isinstance(source, (list, tuple)) and not source:
+        raise DataFileError("the list of files is empty; pass at least one CSV or Parquet file")
     items = [source] if isinstance(source, (str, os.PathLike)) else list(source)
     files: list[str] = []
     for item in items:
         text = os.fspath(item)
-        if glob.has_magic(text):
-            matches = sorted(p for p in glob.glob(text, recursive=True) if os.path.isfile(p))
-            if not matches:
-                raise DataFileError(
-                    f"no file matches {text!r}; check the pattern (relative paths start at {Path.cwd()})"
-                )
-            files += matches
+        if os.path.isfile(text):
+            files.append(text)
         elif os.path.isdir(text):
             matches = sorted(str(p) for p in Path(text).rglob("*") if p.is_file() and _kind(str(p)) is not None)
             if not matches:
                 raise DataFileError(f"the folder {text!r} holds no .csv or .parquet file")
             files += matches
-        elif os.path.isfile(text):
-            files.append(text)
+        elif glob.has_magic(text):
+            matches = sorted(p for p in glob.glob(text, recursive=True) if os.path.isfile(p))
+            if not matches:
+                raise DataFileError(
+                    f"no file matches {text!r}; check the pattern (relative paths start at {Path.cwd()}); to name "
+                    "a file whose name holds [, ], * or ?, give its exact path"
+                )
+            files += matches
         else:
             raise DataFileError(f"no such file: {text!r}; check the path (relative paths start at {Path.cwd()})")
+    unique: dict[str, str] = {}
+    for f in files:
+        unique.setdefault(os.path.realpath(f), f)
+    if len(unique) < len(files):
+        warnings.warn(
+            f"{len(files) - len(unique)} file(s) were named more than once (listed twice, or matched by a pattern "
+            "and named too); each file is read once",
+            CrmlabWarning, stacklevel=4,
+        )
+    files = list(unique.values())
     kinds = {f: _kind(f) for f in files}
     unknown = [f for f, k in kinds.items() if k is None]
     if unknown:
@@ -221,6 +242,22 @@ def _files(source: FileSource) -> tuple[list[str], str]:
     return files, next(iter(kinds.values()))
 
 
+def _stage(files: Sequence[str], folder: str) -> list[str]:
+    """Links to ``files`` under plain names in ``folder``: DuckDB globs every path it is given, so a real
+    file name holding ``[``, ``]``, ``*`` or ``?`` is handed to it under a name without them."""
+    staged = []
+    for number, path in enumerate(files):
+        name = os.path.basename(path).lower()
+        suffix = next(s for s in sorted(_PARQUET + _CSV, key=len, reverse=True) if name.endswith(s))
+        link = os.path.join(folder, f"file{number:06d}{suffix}")
+        try:
+            os.symlink(os.path.abspath(path), link)
+        except OSError:  # no symbolic links (some file systems): a copy reads the same bytes
+            shutil.copyfile(path, link)
+        staged.append(link)
+    return staged
+
+
 def _kind(path: str) -> str | None:
     name = path.lower()
     if name.endswith(_PARQUET):
@@ -228,6 +265,18 @@ def _kind(path: str) -> str | None:
     if name.endswith(_CSV):
         return "csv"
     return None
+
+
+def _header(path: str) -> list[str]:
+    """The column names in the first line of a CSV/TSV file (gzipped or not)."""
+    opener = gzip.open if path.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rt", encoding="utf-8-sig", errors="replace", newline="") as handle:
+            line = handle.readline()
+    except (OSError, EOFError) as exc:
+        raise DataFileError(f"{os.path.basename(path)} could not be read: {exc}") from exc
+    sep = "\t" if ".tsv" in path.lower() else ","
+    return [name.strip() for name in next(csv.reader([line], delimiter=sep), [])]
 
 
 def _quote(identifier: str) -> str:
@@ -271,10 +320,18 @@ class _Files:
         memory_limit: str,
         threads: int | None,
         temp_directory: str,
+        date_format: str | None = None,
     ) -> None:
         duckdb = _require("duckdb", "summarising files")
+        check_date_format(date_format)
         self.error = duckdb.Error
-        self.files, self.kind = _files(source)
+        self.date_format = date_format
+        real_files, self.kind = _files(source)
+        links = os.path.join(temp_directory, "files")
+        os.mkdir(links)
+        self.files = _stage(real_files, links)
+        self.names = {os.path.basename(link): os.path.basename(real) for link, real in zip(self.files, real_files)}
+        self.real_files = real_files
         config: dict[str, Any] = {
             "memory_limit": memory_limit,
             "temp_directory": temp_directory,
@@ -309,53 +366,78 @@ class _Files:
             raise DataFileError(f"DuckDB could not read {self._names()}: {exc}") from exc
 
     def _names(self) -> str:
-        shown = ", ".join(os.path.basename(f) for f in self.files[:3])
+        shown = ", ".join(os.path.basename(f) for f in self.real_files[:3])
         return shown + (f" and {len(self.files) - 3} more file(s)" if len(self.files) > 3 else "")
 
     def _schema(self) -> dict[str, str]:
         """Types of the needed columns; every file must have them, with compatible types."""
         types: dict[str, str] = {}
-        for path in self.files:
+        for path, real in zip(self.files, self.real_files):
             try:
                 described = self.con.sql(f"DESCRIBE SELECT * FROM {_reader([path], self.kind)}").fetchall()
             except self.error as exc:
                 raise DataFileError(
-                    f"{os.path.basename(path)} could not be read as {'Parquet' if self.kind == 'parquet' else 'CSV'}: "
+                    f"{os.path.basename(real)} could not be read as {'Parquet' if self.kind == 'parquet' else 'CSV'}: "
                     f"{exc}"
                 ) from exc
+            check_columns(_header(real) if self.kind == "csv" else [row[0] for row in described],
+                          what=f"the file {real}")
             present = {row[0]: row[1] for row in described}
             missing = [c for c in self.columns if c not in present]
             if missing:
-                raise MissingColumnError(missing, list(present), what=f"the file {path}")
+                raise MissingColumnError(missing, list(present), what=f"the file {real}")
             for column in self.columns:
                 if self.kind == "csv":  # read as text and cast in SQL, so bad values are reported by row
                     present[column] = "VARCHAR"
                 first = types.setdefault(column, present[column])
                 if present[column] != first and not {present[column], first} <= set(_NUMBERS):
                     raise DataValidationError(
-                        f"the column is {present[column]} in {path} but {first} in {self.files[0]}",
+                        f"the column is {present[column]} in {real} but {first} in {self.real_files[0]}",
                         column=column, fix="write every file with the same column types",
                     )
         return types
 
     def _projection(self) -> str:
+        """``c``, ``d_raw``, ``d`` (naive UTC timestamp) and, with amounts, ``a_raw``, ``a`` (DOUBLE), by the
+        rules of :mod:`crmlab.transactions`: offsets to UTC, numeric dates only with a format."""
         date, kind = _quote(self.date_col), self.types[self.date_col]
-        if kind in _TIMESTAMPS:
+        numeric = kind in _NUMBERS or kind.startswith("DECIMAL")
+        if self.date_format is not None and (kind == "VARCHAR" or numeric):
+            text = date if kind == "VARCHAR" else f"CAST(CAST({date} AS BIGINT) AS VARCHAR)"
+            typed_date = f"CAST(try_strptime(trim({text}), {_literal(self.date_format)}) AS TIMESTAMP)"
+        elif kind in _TIMESTAMPS:  # kept as stored: nanoseconds stay exact
             typed_date = date
-        elif kind in ("DATE", "TIMESTAMP WITH TIME ZONE", "VARCHAR"):  # with a time zone: UTC, as pandas
-            typed_date = f"TRY_CAST({date} AS TIMESTAMP)"
+        elif kind == "DATE":
+            typed_date = f"CAST({date} AS TIMESTAMP)"
+        elif kind == "TIMESTAMP WITH TIME ZONE":  # cast to the UTC wall time (no ICU time zones needed)
+            typed_date = f"CAST({date} AS TIMESTAMP)"
+        elif kind == "VARCHAR":
+            typed_date = (
+                f"CASE WHEN regexp_matches(trim({date}), {_literal(OFFSET_PATTERN)}) "
+                f"THEN CAST(TRY_CAST(trim({date}) AS TIMESTAMPTZ) AS TIMESTAMP) ELSE TRY_CAST(trim({date}) AS TIMESTAMP) END"
+            )
+        elif numeric:
+            raise DataValidationError(
+                f"dates are stored as numbers ({kind}); read as nanoseconds since 1970 they would all fall on "
+                "1970-01-01", column=self.date_col,
+                fix="pass the numbers' format, e.g. date_format='%Y%m%d' for 20240131, or store real dates",
+            )
         else:
             raise DataValidationError(
                 f"the column has type {kind}, not a date or timestamp", column=self.date_col,
                 fix="store dates as Parquet timestamps/dates, or as ISO 8601 text (YYYY-MM-DD [HH:MM:SS]) in CSV",
             )
         parts = [f"{_quote(self.customer_col)} AS c", f"{date} AS d_raw", f"{typed_date} AS d"]
+        if kind == "VARCHAR" and self.date_format is None:
+            parts.append(f"regexp_matches(trim({date}), {_literal(OFFSET_PATTERN)}) AS aware")
+        else:
+            parts.append("false AS aware")
         if self.monetary_col is not None:
             amount, kind = _quote(self.monetary_col), self.types[self.monetary_col]
             if kind in _NUMBERS or kind.startswith("DECIMAL"):
                 parts += [f"{amount} AS a_raw", f"CAST({amount} AS DOUBLE) AS a"]
             elif kind == "VARCHAR":
-                parts += [f"{amount} AS a_raw", f"TRY_CAST({amount} AS DOUBLE) AS a"]
+                parts += [f"{amount} AS a_raw", f"TRY_CAST(trim({amount}) AS DOUBLE) AS a"]
             else:
                 raise DataValidationError(
                     f"the column has type {kind}, not a number", column=self.monetary_col,
@@ -363,35 +445,84 @@ class _Files:
                 )
         return ", ".join(parts)
 
-    def validate(self, after: str | None, before: str | None = None) -> dict[str, int]:
-        """The checks of the pandas path, in its order; counts of rows, of rows ``after`` the end and
-        ``before`` a calibration end (conditions on ``d``/``t``), and the last timestamp (ns)."""
+    def validate(self, after: str | None, before: str | None = None) -> dict[str, Any]:
+        """The rules of :func:`crmlab.transactions.validate_log`, in its order, as SQL counts; returns the
+        number of rows, of rows ``after`` the end and ``before`` a calibration end (conditions on ``d``/``p``),
+        and the last timestamp."""
+        text_id = self.types[self.customer_col] == "VARCHAR"
         missing_id = "c IS NULL" + (" OR isnan(c)" if self.types[self.customer_col] in ("FLOAT", "DOUBLE") else "")
+        if text_id:
+            missing_id += " OR trim(c) = ''"
+        words = "[" + ", ".join(_literal(w) for w in MISSING_WORDS) + "]"
+        date_hint = (f"dates must match date_format={self.date_format!r}" if self.date_format else
+                     "write dates as ISO 8601 (YYYY-MM-DD [HH:MM:SS]) or store them as Parquet timestamps")
         checks = [
             (self.customer_col, missing_id, "missing customer id", "fill in or remove these rows"),
             (self.date_col, "d_raw IS NULL", "missing date", "fill in or remove these rows"),
-            (self.date_col, "d_raw IS NOT NULL AND d IS NULL", "unparsable date",
-             "write dates as ISO 8601 (YYYY-MM-DD [HH:MM:SS]) or store them as Parquet timestamps"),
+            (self.date_col, "aware <> (SELECT count(*) FILTER (WHERE aware) * 2 >= count(*) FROM view)",
+             "dates with a UTC offset mixed with dates without one",
+             "write every date with its offset (or every date in UTC without one)"),
+            (self.date_col, "d_raw IS NOT NULL AND d IS NULL", "unparsable date", date_hint),
+            (self.date_col, f"d < TIMESTAMP '{EARLIEST_DATE}' OR d >= TIMESTAMP '2262-01-01'",
+             f"date outside {EARLIEST_DATE.date()} to 2261-12-31",
+             "correct these dates (a typo such as 9999 or 0201 for 2021?) or remove the rows"),
         ]
         if self.monetary_col is not None:
+            text_amount = self.types[self.monetary_col] == "VARCHAR"
+            missing_amount = "a_raw IS NULL" + (f" OR list_contains({words}, lower(trim(a_raw)))" if text_amount else "")
             checks += [
+                (self.monetary_col, missing_amount, "missing amount",
+                 "fill in the amounts, or ignore spend (amount column None)"),
                 (self.monetary_col, "a_raw IS NOT NULL AND a IS NULL", "amount is not a number",
-                 "remove currency symbols and thousands separators"),
-                (self.monetary_col, "a_raw IS NULL OR isnan(a)", "missing amount",
-                 "fill in the amounts, or pass monetary_col=None to ignore spend"),
+                 "remove currency symbols and thousands separators (e.g. '1,200.50' -> 1200.50)"),
+                (self.monetary_col, "isnan(a) OR isinf(a)", "amount is infinite or not a number", "use finite amounts"),
                 (self.monetary_col, "a < 0", "negative amount",
-                 "net returns against their purchases or remove them before summarising"),
+                 "net returns and refunds against their purchases, or remove them before summarising"),
             ]
         counts = ", ".join(f"count(*) FILTER (WHERE {condition})" for _, condition, _, _ in checks)
-        extra = ", ".join(f"count(*) FILTER (WHERE {c})" if c is not None else "0" for c in (after, before))
-        row = self.rows(f"SELECT count(*), {counts}, epoch_ns(max(d)), {extra} FROM {self.view}")[0]
-        n_rows, bad, last_ns, n_after, n_before = row[0], row[1:-3], row[-3], row[-2], row[-1]
+        with_view = f"WITH view AS ({self.view[1:-1]}) "
+        row = self.rows(f"{with_view}SELECT count(*), {counts} FROM view")[0]
+        n_rows, bad = row[0], row[1:]
         if n_rows == 0:
             raise EmptyDataError(f"the transaction log ({self._names()}) has no rows", fix="check the files")
         for (column, condition, problem, fix), count in zip(checks, bad):
             if count:
                 self._refuse(column, condition, problem, fix, count)
-        return {"rows": n_rows, "last_ns": last_ns, "after": n_after, "before": n_before}
+        extra = ", ".join(f"count(*) FILTER (WHERE {c})" if c is not None else "0" for c in (after, before))
+        total = ", sum(a)" if self.monetary_col is not None else ", 0"
+        last, n_after, n_before, spend = self.rows(
+            f"SELECT max(d), {extra}{total} FROM (SELECT *, {period_sql('d', self.freq)} AS p FROM {self.view})"
+        )[0]
+        if spend is not None and not np.isfinite(spend):
+            self._refuse(self.monetary_col, f"a > {float(np.finfo('float64').max) / n_rows!r}",
+                         "amounts so large that their sum overflows", "check the units of these amounts", 1)
+        self._warn_ids(text_id)
+        return {"rows": n_rows, "last": pd.Timestamp(last), "after": n_after, "before": n_before}
+
+    def _warn_ids(self, text_id: bool) -> None:
+        """The warnings of :func:`crmlab.transactions.check_customer_ids`, counted in SQL."""
+        if not text_id:
+            return
+        words = "[" + ", ".join(_literal(w) for w in MISSING_WORDS if w) + "]"
+        lookalike, clashing = self.rows(
+            f"SELECT (SELECT count(*) FROM {self.view} WHERE list_contains({words}, lower(trim(c)))), "
+            f"(SELECT coalesce(sum(n), 0) FROM (SELECT count(DISTINCT c) AS n FROM {self.view} "
+            r"WHERE regexp_matches(trim(c), '^[+-]?\d+(\.0+)?$') "
+            r"GROUP BY regexp_replace(trim(c), '\.0+$', '') HAVING count(DISTINCT c) > 1))"
+        )[0]
+        if lookalike:
+            warnings.warn(
+                f"column {self.customer_col!r}: {lookalike} row(s) have a customer id that looks like a missing "
+                "value; they are kept as customers — replace them by real ids or remove them if they mean 'unknown'",
+                CrmlabWarning, stacklevel=4,
+            )
+        if clashing:
+            warnings.warn(
+                f"column {self.customer_col!r}: {int(clashing)} distinct customer ids are the same number written in "
+                "different ways (e.g. '1' and '1.0'); they are counted as different customers — write every id "
+                "the same way if they are one customer",
+                CrmlabWarning, stacklevel=4,
+            )
 
     def _refuse(self, column: str, condition: str, problem: str, fix: str, count: int) -> None:
         """Raise for the offending rows, labelled ``file:row`` (data rows counted from 0)."""
@@ -406,10 +537,12 @@ class _Files:
             )
         shown = ["c", "d_raw"] + (["a_raw"] if self.monetary_col is not None else [])
         excerpt = self.frame(
+            f"WITH view AS ({self.view[1:-1]}) "
             f"SELECT filename, file_row_number, {', '.join(shown)} FROM ({numbered}) WHERE {condition} "
             "ORDER BY filename, file_row_number LIMIT 5"
         )
-        labels = [f"{os.path.basename(f)}:{r}" for f, r in zip(excerpt.pop("filename"), excerpt.pop("file_row_number"))]
+        labels = [f"{self.names.get(os.path.basename(f), os.path.basename(f))}:{r}"
+                  for f, r in zip(excerpt.pop("filename"), excerpt.pop("file_row_number"))]
         excerpt.index = labels
         excerpt.columns = self.columns
         raise DataValidationError(
@@ -438,7 +571,7 @@ class _Files:
         return (
             f"WITH r AS NOT MATERIALIZED ({rows}), trials AS (SELECT c, min(p) AS trial FROM r GROUP BY c) "
             "SELECT c, count(DISTINCT p) AS n, min(p) AS first, max(p) AS last, "
-            "coalesce(sum(a) FILTER (WHERE p > trial), 0) AS repeat_spend "
+            "coalesce(sum(a) FILTER (WHERE p > trial), 0) AS repeat_spend, sum(a) AS total_spend "
             "FROM r JOIN trials USING (c) GROUP BY c"
         )
 
@@ -458,32 +591,34 @@ def rfm_summary_duckdb(
     freq_multiplier: float = 1,
     observation_end: str | pd.Timestamp | None = None,
     *,
+    date_format: str | None = None,
+    include_first: bool = False,
     memory_limit: str = "1GB",
     threads: int | None = None,
 ) -> pd.DataFrame:
     """:func:`crmlab.clv.rfm_summary` of CSV/Parquet files (a path, glob, folder or list), out of core.
 
     DuckDB streams the files and aggregates them within ``memory_limit`` (spilling to a temporary
-    folder beyond it); the result equals ``rfm_summary`` of the same rows read into pandas. Files are
-    checked first: a missing file or pattern matching nothing, an unreadable file, a missing column, a
-    date column that is not a date, unparsable dates, missing or negative amounts all raise
-    :mod:`crmlab.errors` exceptions naming the file and rows.
+    folder beyond it); the result equals ``rfm_summary`` of the same rows read into pandas. The files are
+    checked first by the rules of :mod:`crmlab.transactions`, written in SQL, and every failure raises a
+    :mod:`crmlab.errors` exception naming the file and rows. A name that is a file is read literally;
+    each file is read once (see :func:`_files`).
     """
-    _check_freq(freq, freq_multiplier)
+    check_freq(freq, freq_multiplier)
     end = _optional_end(observation_end)
     with tempfile.TemporaryDirectory(prefix="crmlab-duckdb-") as spill:
-        files = _Files(source, customer_col, date_col, monetary_col, freq, memory_limit, threads, spill)
+        files = _Files(source, customer_col, date_col, monetary_col, freq, memory_limit, threads, spill, date_format)
         try:
-            after = None if end is None else f"{period_sql('d', freq)} > {_end_period(end, freq)}"
+            after = None if end is None else f"p > {_end_period(end, freq)}"
             stats = files.validate(after)
             if end is None:
-                end = pd.Timestamp(stats["last_ns"])
+                end = stats["last"]
             end_period = _end_period(end, freq)
-            _leave_out_after_end(stats["after"], stats["rows"], end, date_col)
+            leave_out_after_end(stats["after"], stats["rows"], end, date_col)
             table = files.per_customer_frame(files.per_customer(files.log(f"p <= {end_period}")) + " ORDER BY c")
         finally:
             files.close()
-    return _rfm_frame(table, monetary_col is not None, end, end_period, freq, freq_multiplier)
+    return _rfm_frame(table, monetary_col is not None, end, end_period, freq, freq_multiplier, include_first)
 
 
 def calibration_holdout_duckdb(
@@ -496,6 +631,7 @@ def calibration_holdout_duckdb(
     freq: str = "D",
     freq_multiplier: float = 1,
     *,
+    date_format: str | None = None,
     memory_limit: str = "1GB",
     threads: int | None = None,
 ) -> pd.DataFrame:
@@ -503,32 +639,29 @@ def calibration_holdout_duckdb(
 
     Same columns, definitions and checks as the pandas function; see :func:`rfm_summary_duckdb`.
     """
-    _check_freq(freq, freq_multiplier)
-    cal_end = _timestamp(calibration_end, "calibration_end")
+    check_freq(freq, freq_multiplier)
+    cal_end = to_timestamp(calibration_end, "calibration_end")
     given_end = _optional_end(observation_end)
-    _check_holdout(cal_end, given_end)
+    cal_period, _ = holdout_periods(cal_end, given_end, freq)
     with tempfile.TemporaryDirectory(prefix="crmlab-duckdb-") as spill:
-        files = _Files(source, customer_col, date_col, monetary_col, freq, memory_limit, threads, spill)
+        files = _Files(source, customer_col, date_col, monetary_col, freq, memory_limit, threads, spill, date_format)
         try:
-            after = None if given_end is None else f"epoch_ns(d) > {given_end.value}"
-            stats = files.validate(after, before=f"epoch_ns(d) <= {cal_end.value}")
-            obs_end, cal_period, obs_period = _holdout_periods(cal_end, given_end, pd.Timestamp(stats["last_ns"]), freq)
-            cal_ns, obs_ns = int(cal_end.value), int(obs_end.value)
+            after = None if given_end is None else f"p > {_end_period(given_end, freq)}"
+            stats = files.validate(after, before=f"p <= {cal_period}")
+            obs_end = stats["last"] if given_end is None else given_end
+            cal_period, obs_period = holdout_periods(cal_end, obs_end, freq)
             if stats["before"] == 0:
                 raise DataValidationError(
                     f"no transaction on or before calibration_end {cal_end}", column=date_col,
                     fix="pass a calibration_end after the first transaction",
                 )
-            _leave_out_after_end(stats["after"], stats["rows"], obs_end, date_col)
-            cal = files.per_customer(files.log(f"epoch_ns(d) <= {cal_ns}"))
-            hold_rows = files.log(f"epoch_ns(d) > {cal_ns} AND epoch_ns(d) <= {obs_ns}")
+            leave_out_after_end(stats["after"], stats["rows"], obs_end, date_col)
+            cal = files.per_customer(files.log(f"p <= {cal_period}"))
+            hold_rows = files.log(f"p > {cal_period} AND p <= {obs_period}")
             spend = ", sum(a) AS hold_spend" if monetary_col is not None else ""
-            hold = (
-                f"SELECT c, count(DISTINCT p) AS hold_periods, count(*) AS hold_rows{spend} "
-                f"FROM ({hold_rows}) GROUP BY c"
-            )
+            hold = f"SELECT c, count(DISTINCT p) AS hold_periods{spend} FROM ({hold_rows}) GROUP BY c"
             table = files.per_customer_frame(
-                "SELECT cal.*, coalesce(h.hold_periods, 0) AS hold_periods, coalesce(h.hold_rows, 0) AS hold_rows"
+                "SELECT cal.*, coalesce(h.hold_periods, 0) AS hold_periods"
                 + (", coalesce(h.hold_spend, 0) AS hold_spend" if monetary_col is not None else "")
                 + f" FROM ({cal}) AS cal LEFT JOIN ({hold}) AS h USING (c) ORDER BY c"
             )
@@ -539,8 +672,8 @@ def calibration_holdout_duckdb(
         table.index, table["n"].to_numpy(), table["first"].to_numpy(), table["last"].to_numpy(),
         table["repeat_spend"].to_numpy() if money else None, cal_period, freq_multiplier, suffix="_cal",
     )
-    _add_holdout(out, table["hold_periods"].to_numpy(), table["hold_rows"].to_numpy(),
-                 table["hold_spend"].to_numpy() if money else None, cal_period, obs_period, freq_multiplier)
+    _add_holdout(out, table["hold_periods"].to_numpy(), table["hold_spend"].to_numpy() if money else None,
+                 cal_period, obs_period, freq_multiplier)
     out.attrs.update(
         freq=freq, freq_multiplier=freq_multiplier, calibration_end=str(cal_end), observation_end=str(obs_end)
     )
@@ -580,8 +713,9 @@ def _partition_pairs(
     monetary_col: str | None,
     freq: str,
     end_period: int | None,
-    cal_end: pd.Timestamp | None,
-    obs_end: pd.Timestamp | None,
+    cal_period: int | None,
+    obs_period: int | None,
+    date_format: str | None = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """One partition, checked by the pandas path's own validator and reduced to distinct triples.
 
@@ -597,7 +731,7 @@ def _partition_pairs(
     if len(part) == 0:
         return empty, stats
     try:
-        customers, dates, amounts = _validated(part, customer_col, date_col, monetary_col)
+        customers, dates, amounts = validate_log(part, customer_col, date_col, monetary_col, date_format=date_format)
     except DataValidationError as exc:
         shown = [r for r in exc.rows[:5] if r in part.index]
         stats["error"] = {
@@ -607,12 +741,12 @@ def _partition_pairs(
         return empty, stats
     codes = period_codes(dates, freq)
     stats["last"] = dates.max()
-    if cal_end is None:  # rfm_summary: keep the periods up to the observation end
+    if cal_period is None:  # rfm_summary: keep the periods up to the observation end
         holdout = np.zeros(len(codes), dtype=bool)
         keep = np.ones(len(codes), dtype=bool) if end_period is None else codes <= end_period
-    else:  # calibration_holdout: calibration rows up to cal_end, holdout rows up to obs_end
-        holdout = dates > cal_end.asm8
-        keep = np.ones(len(codes), dtype=bool) if obs_end is None else dates <= obs_end.asm8
+    else:  # calibration_holdout: calibration periods up to cal_end's, holdout periods up to obs_end's
+        holdout = codes > cal_period
+        keep = np.ones(len(codes), dtype=bool) if obs_period is None else codes <= obs_period
         stats["calibration"] = int(np.count_nonzero(~holdout))
     stats["after"] = int(len(keep) - np.count_nonzero(keep))
     if not keep.any():
@@ -633,8 +767,8 @@ def _customers_of_pairs(pairs: pd.DataFrame, customer_col: str) -> pd.DataFrame:
 
     Customers whose first purchase is in the holdout are not in the cohort and are left out.
     """
-    columns = {"n": "int64", "first": "int64", "last": "int64", "repeat_spend": "float64",
-               "hold_periods": "int64", "hold_rows": "int64", "hold_spend": "float64"}
+    columns = {"n": "int64", "first": "int64", "last": "int64", "repeat_spend": "float64", "total_spend": "float64",
+               "hold_periods": "int64", "hold_spend": "float64"}
     if len(pairs) == 0:
         return pd.DataFrame({customer_col: pairs[customer_col]} | {c: np.zeros(0, t) for c, t in columns.items()})
     ids, cust, hold, period, spend, rows = _pair_table(
@@ -654,13 +788,13 @@ def _customers_of_pairs(pairs: pd.DataFrame, customer_col: str) -> pd.DataFrame:
         "first": period[cal_starts],
         "last": period[cal_ends],
         "repeat_spend": np.add.reduceat(repeat, starts)[calibration],
-        "hold_periods": 0, "hold_rows": 0, "hold_spend": 0.0,
+        "total_spend": np.add.reduceat(spend, starts)[calibration],
+        "hold_periods": 0, "hold_spend": 0.0,
     })
     # a holdout run belongs to a cohort customer when it follows that customer's calibration run
     follows = np.flatnonzero(~calibration[1:] & calibration[:-1] & (cust[starts[1:]] == cust[starts[:-1]])) + 1
     row = np.cumsum(calibration)[follows] - 1
     out.loc[row, "hold_periods"] = (ends - starts + 1)[follows]
-    out.loc[row, "hold_rows"] = np.add.reduceat(rows, starts)[follows]
     out.loc[row, "hold_spend"] = np.add.reduceat(spend, starts)[follows]
     return out.astype(columns)
 
@@ -672,20 +806,22 @@ def _dask_customers(
     monetary_col: str | None,
     freq: str,
     end_period: int | None = None,
-    cal_end: pd.Timestamp | None = None,
-    obs_end: pd.Timestamp | None = None,
+    cal_period: int | None = None,
+    obs_period: int | None = None,
+    date_format: str | None = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """Per-customer aggregates and totals of a Dask DataFrame, computed on its scheduler in one pass."""
     dask = _require("dask", "summarising a Dask DataFrame")
     dd = _require("dask.dataframe", "summarising a Dask DataFrame")
     columns = [customer_col, date_col] + ([monetary_col] if monetary_col is not None else [])
+    check_columns(ddf.columns)
     missing = [c for c in columns if c not in ddf.columns]
     if missing:
         raise MissingColumnError(missing, list(ddf.columns), what="the transaction log")
     parts = ddf[columns].to_delayed()
     reduced = [
         dask.delayed(_partition_pairs, nout=2)(
-            part, customer_col, date_col, monetary_col, freq, end_period, cal_end, obs_end
+            part, customer_col, date_col, monetary_col, freq, end_period, cal_period, obs_period, date_format
         )
         for part in parts
     ]
@@ -729,22 +865,27 @@ def rfm_summary_dask(
     freq: str = "D",
     freq_multiplier: float = 1,
     observation_end: str | pd.Timestamp | None = None,
+    *,
+    date_format: str | None = None,
+    include_first: bool = False,
 ) -> pd.DataFrame:
     """:func:`crmlab.clv.rfm_summary` of a Dask DataFrame, computed on the scheduler it is attached to.
 
-    Each partition is checked and reduced to distinct (customer, period) pairs by the pandas code;
-    the pairs are shuffled by customer, so a customer's purchases may lie in any partitions. The
-    result (one row per customer) is gathered into pandas and equals ``rfm_summary`` of the same rows.
+    Each partition is checked (:func:`crmlab.transactions.validate_log`) and reduced to distinct
+    (customer, period) pairs by the pandas code; the pairs are shuffled by customer, so a customer's
+    purchases may lie in any partitions. The result (one row per customer) is gathered into pandas and
+    equals ``rfm_summary`` of the same rows.
     """
-    _check_freq(freq, freq_multiplier)
+    check_freq(freq, freq_multiplier)
     end = _optional_end(observation_end)
     end_period = None if end is None else _end_period(end, freq)
-    table, total = _dask_customers(ddf, customer_col, date_col, monetary_col, freq, end_period=end_period)
+    table, total = _dask_customers(ddf, customer_col, date_col, monetary_col, freq, end_period=end_period,
+                                   date_format=date_format)
     if end is None:
         end = pd.Timestamp(total["last"])
         end_period = _end_period(end, freq)
-    _leave_out_after_end(total["after"], total["rows"], end, date_col)
-    return _rfm_frame(table, monetary_col is not None, end, end_period, freq, freq_multiplier)
+    leave_out_after_end(total["after"], total["rows"], end, date_col)
+    return _rfm_frame(table, monetary_col is not None, end, end_period, freq, freq_multiplier, include_first)
 
 
 def calibration_holdout_dask(
@@ -756,29 +897,33 @@ def calibration_holdout_dask(
     monetary_col: str | None = None,
     freq: str = "D",
     freq_multiplier: float = 1,
+    *,
+    date_format: str | None = None,
 ) -> pd.DataFrame:
     """:func:`crmlab.clv.calibration_holdout` of a Dask DataFrame; see :func:`rfm_summary_dask`."""
-    _check_freq(freq, freq_multiplier)
-    cal_end = _timestamp(calibration_end, "calibration_end")
+    check_freq(freq, freq_multiplier)
+    cal_end = to_timestamp(calibration_end, "calibration_end")
     given_end = _optional_end(observation_end)
-    _check_holdout(cal_end, given_end)
+    cal_period, given_period = holdout_periods(cal_end, given_end, freq)
     table, total = _dask_customers(
-        ddf, customer_col, date_col, monetary_col, freq, cal_end=cal_end, obs_end=given_end
+        ddf, customer_col, date_col, monetary_col, freq, cal_period=cal_period, obs_period=given_period,
+        date_format=date_format,
     )
-    obs_end, cal_period, obs_period = _holdout_periods(cal_end, given_end, pd.Timestamp(total["last"]), freq)
+    obs_end = pd.Timestamp(total["last"]) if given_end is None else given_end
+    cal_period, obs_period = holdout_periods(cal_end, obs_end, freq)
     if total["calibration"] == 0:
         raise DataValidationError(
             f"no transaction on or before calibration_end {cal_end}", column=date_col,
             fix="pass a calibration_end after the first transaction",
         )
-    _leave_out_after_end(total["after"], total["rows"], obs_end, date_col)
+    leave_out_after_end(total["after"], total["rows"], obs_end, date_col)
     money = monetary_col is not None
     out = _summary_frame(
         table.index, table["n"].to_numpy(), table["first"].to_numpy(), table["last"].to_numpy(),
         table["repeat_spend"].to_numpy() if money else None, cal_period, freq_multiplier, suffix="_cal",
     )
-    _add_holdout(out, table["hold_periods"].to_numpy(), table["hold_rows"].to_numpy(),
-                 table["hold_spend"].to_numpy() if money else None, cal_period, obs_period, freq_multiplier)
+    _add_holdout(out, table["hold_periods"].to_numpy(), table["hold_spend"].to_numpy() if money else None,
+                 cal_period, obs_period, freq_multiplier)
     out.attrs.update(
         freq=freq, freq_multiplier=freq_multiplier, calibration_end=str(cal_end), observation_end=str(obs_end)
     )

@@ -1,0 +1,552 @@
+"""The transaction-log contract: how crmlab reads and checks a log of purchases, in one place.
+
+Every consumer of a transaction log goes through this module: :func:`crmlab.datasets.read_transactions`,
+:func:`crmlab.clv.rfm_summary` and :func:`crmlab.clv.calibration_holdout` (the pandas and Dask engines
+call :func:`validate_log`; the DuckDB engine states the same rules in SQL from the constants below),
+the RFM functions of :mod:`crmlab.value`, and the ``crmlab`` command. The rules, as the README's
+"Your own data" section states them:
+
+Columns
+    The customer, date (and amount) columns must exist, and no column name may appear twice.
+Customer ids
+    Missing or blank ids are refused, naming the rows. Ids that look like a missing value
+    (``NULL``, ``NA``, ``None`` …, see :data:`MISSING_WORDS`) and ids that are the same number written
+    two ways (``1`` and ``1.0``, or the number ``1`` and the text ``'1'``) are kept as distinct
+    customers, with a :class:`~crmlab.errors.CrmlabWarning` that counts them.
+Dates
+    Timestamps are read to nanoseconds. Integer or float date columns (e.g. ``20240101``) are refused
+    unless a ``date_format`` is given (``"%Y%m%d"``): read as nanoseconds since 1970 they would all fall
+    on 1 January 1970. A ``date_format`` with an unknown directive is refused. Dates outside
+    1678-01-01 … 2261-12-31 (:data:`EARLIEST_DATE`, :data:`LATEST_DATE`; the range of nanosecond
+    timestamps, with a margin) are refused, naming the rows. Values with a UTC offset
+    (``2024-03-01T10:00+08:00``) are converted to UTC; a column that mixes values with and without an
+    offset is refused, naming the rows, because the naive ones have no defined time zone. Missing or
+    unparsable dates are refused.
+Amounts
+    Numbers, or text that reads as a number. Missing values and words that mean missing are refused as
+    missing; text that is not a number, booleans, infinities and negative amounts are refused, naming
+    the rows; so is a log whose total spend overflows to infinity.
+The observation end
+    Stated in periods (:func:`crmlab.clv.period_codes`): a row belongs to a summary when its period is
+    not after the period of ``observation_end``. Rows in later periods are left out with a warning
+    that counts them (:func:`leave_out_after_end`); a log with every row after the end is an error.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import os
+import re
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from crmlab.errors import (
+    CrmlabWarning,
+    DataFileError,
+    DataValidationError,
+    EmptyDataError,
+    ParameterError,
+    check_rows,
+    require_columns,
+)
+
+#: First and last admissible dates (inclusive, midnight of the first day / end of the last day).
+EARLIEST_DATE = pd.Timestamp("1678-01-01")
+LATEST_DATE = pd.Timestamp("2261-12-31")
+_AFTER_LATEST = pd.Timestamp("2262-01-01")
+
+#: Text that means "missing" in exported files (compared case-insensitively, after stripping blanks).
+MISSING_WORDS = ("", "na", "n/a", "nan", "null", "none", "nat", "#n/a", "missing", "-")
+
+#: A date-time text that ends with a UTC offset or ``Z``: a time of day, then the offset. The same
+#: pattern (RE2-compatible) is used by the DuckDB engine.
+OFFSET_PATTERN = r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|z|UTC|[+-]\d{2}(?::?\d{2})?)$"
+
+#: ``strftime`` directives that ``date_format`` may use.
+DATE_DIRECTIVES = frozenset("aAwdbBmyYHIpMSfzZjUWcxXGuV%")
+
+_FORMAT_HINT = "pass the format of the dates, e.g. date_format='%Y-%m-%d' (or '%d/%m/%Y', '%Y%m%d')"
+
+
+class TransactionLog(NamedTuple):
+    """A validated log: customer ids as given, dates as naive UTC ``datetime64[ns]``, float amounts."""
+
+    customers: pd.Series
+    dates: np.ndarray
+    amounts: np.ndarray | None
+
+
+# ---------------------------------------------------------------------------------------------------
+# periods
+
+_NS_PER_HOUR = 3_600_000_000_000
+_NS_PER_DAY = 24 * _NS_PER_HOUR
+
+#: Supported period lengths: ``"h"`` hours, ``"D"`` days, ``"W"`` weeks starting on Monday (pandas'
+#: ``"W"``, i.e. ``W-SUN`` periods), ``"M"`` calendar months. Values say what one period is.
+PERIOD_UNITS = {
+    "h": "hour (floor of nanoseconds since 1970-01-01 / 3.6e12)",
+    "D": "day (floor of nanoseconds since 1970-01-01 / 8.64e13)",
+    "W": "week Monday-Sunday (floor((day + 3) / 7); 1970-01-01 was a Thursday)",
+    "M": "calendar month (12 * year + month - 1)",
+}
+
+
+def check_freq(freq: str, freq_multiplier: float = 1) -> None:
+    """Refuse an unknown period ``freq`` or a ``freq_multiplier`` that is not a positive finite number.
+
+    Examples
+    --------
+    >>> check_freq("W", 1)
+    >>> check_freq("D", "7")
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.ParameterError: freq_multiplier='7' must be a positive number ...
+    """
+    if not isinstance(freq, str) or freq not in PERIOD_UNITS:
+        raise ParameterError(
+            f"freq={freq!r} is not supported; use one of {sorted(PERIOD_UNITS)} "
+            '(hours, days, weeks starting Monday, calendar months); e.g. freq="D", freq_multiplier=7 '
+            "measures time in weeks at daily resolution"
+        )
+    number = isinstance(freq_multiplier, (int, float, np.integer, np.floating)) and not isinstance(freq_multiplier, bool)
+    if not number or not np.isfinite(freq_multiplier) or freq_multiplier <= 0:
+        raise ParameterError(
+            f"freq_multiplier={freq_multiplier!r} must be a positive number (the number of `freq` "
+            "periods in one model time unit, e.g. 7 for weeks measured in days), not text"
+        )
+
+
+def period_codes(dates: np.ndarray | pd.Series | pd.DatetimeIndex, freq: str) -> np.ndarray:
+    """Integer period number of each timestamp (``datetime64``), counted from 1970-01-01.
+
+    Two timestamps are in the same period exactly when their codes are equal, and the difference of
+    two codes is the number of whole periods between them (calendar months for ``"M"``).
+    """
+    check_freq(freq, 1)
+    values = np.asarray(dates, dtype="datetime64[ns]")
+    ns = values.view("int64")
+    if freq == "h":
+        return ns // _NS_PER_HOUR
+    if freq == "D":
+        return ns // _NS_PER_DAY
+    if freq == "W":
+        return (ns // _NS_PER_DAY + 3) // 7
+    return values.astype("datetime64[M]").view("int64")  # numpy floors to the month
+
+
+def _floor_div_sql(numerator: str, divisor: int) -> str:
+    """Integer floor division in SQL, exact for negative numerators too (before 1970)."""
+    return f"((({numerator}) - ((({numerator}) % {divisor}) + {divisor}) % {divisor}) // {divisor})"
+
+
+def period_sql(column: str, freq: str) -> str:
+    """The same period number as :func:`period_codes`, as a DuckDB SQL expression on a TIMESTAMP.
+
+    Integer arithmetic on nanoseconds since 1970, so it is exact to the nanosecond (DuckDB's date
+    functions round nanosecond timestamps to microseconds); months from the day number.
+    """
+    check_freq(freq, 1)
+    ns = f"epoch_ns({column})"
+    day = _floor_div_sql(ns, _NS_PER_DAY)
+    if freq == "h":
+        return _floor_div_sql(ns, _NS_PER_HOUR)
+    if freq == "D":
+        return day
+    if freq == "W":
+        return _floor_div_sql(f"{day} + 3", 7)
+    date = f"(DATE '1970-01-01' + ({day})::INTEGER)"
+    return f"(12 * (year({date}) - 1970) + month({date}) - 1)"
+
+
+# ---------------------------------------------------------------------------------------------------
+# arguments
+
+
+def check_date_format(date_format: str | None) -> None:
+    """Refuse a ``date_format`` that is not text or uses an unknown ``strftime`` directive.
+
+    Examples
+    --------
+    >>> check_date_format("%Y%m%d")
+    >>> check_date_format("%Q")
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.ParameterError: date_format='%Q' uses the unknown directive %Q; ...
+    """
+    if date_format is None:
+        return
+    if not isinstance(date_format, str) or not date_format.strip():
+        raise ParameterError(f"date_format={date_format!r} must be a non-empty text such as '%Y-%m-%d'")
+    bad = [d for d in re.findall(r"%(.?)", date_format) if d not in DATE_DIRECTIVES]
+    if bad:
+        raise ParameterError(
+            f"date_format={date_format!r} uses the unknown directive %{bad[0] or ''}; "
+            "use strftime directives such as %Y (year), %m (month), %d (day), %H:%M:%S (time)"
+        )
+
+
+def to_timestamp(value: Any, name: str) -> pd.Timestamp:
+    """A date argument (``observation_end``, ``calibration_end``…) as a naive UTC timestamp.
+
+    Text, ``datetime`` and ``Timestamp`` values are accepted; an offset is converted to UTC. Numbers,
+    missing values, unparsable text and dates outside the admissible range are refused.
+
+    Examples
+    --------
+    >>> to_timestamp("1997-09-30", "observation_end")
+    Timestamp('1997-09-30 00:00:00')
+    >>> to_timestamp("2024-01-01T08:00+08:00", "observation_end")
+    Timestamp('2024-01-01 00:00:00')
+    """
+    example = f"pass a date such as {name}='1997-09-30'"
+    if isinstance(value, (bool, int, float, np.number)) or value is None:
+        raise ParameterError(f"{name}={value!r} is not a date; {example}")
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ParameterError(f"{name}={value!r} is not a date; {example}") from exc
+    if pd.isna(stamp):
+        raise ParameterError(f"{name} is missing; {example}")
+    if stamp.tz is not None:
+        stamp = stamp.tz_convert("UTC").tz_localize(None)
+    if not EARLIEST_DATE <= stamp < _AFTER_LATEST:
+        raise ParameterError(
+            f"{name}={value!r} is outside the dates crmlab can represent "
+            f"({EARLIEST_DATE.date()} to {LATEST_DATE.date()}); {example}"
+        )
+    return stamp.as_unit("ns")
+
+
+def leave_out_after_end(n_after: int, n_rows: int, end: pd.Timestamp, date_col: str, *, stacklevel: int = 3) -> None:
+    """The one rule for rows after the observation end: left out and counted; all of them is an error."""
+    if n_after and n_after == n_rows:
+        raise DataValidationError(
+            f"every transaction is after observation_end {end}", column=date_col,
+            fix="pass an observation_end on or after the first transaction",
+        )
+    if n_after:
+        warnings.warn(
+            f"{n_after} transaction row(s) dated after observation_end {end} (in a later period) were left "
+            "out of the summary; move observation_end later to include them",
+            CrmlabWarning, stacklevel=stacklevel,
+        )
+
+
+# ---------------------------------------------------------------------------------------------------
+# columns
+
+
+def _is_missing_word(values: pd.Series) -> pd.Series:
+    text = values.astype("string").str.strip().str.lower()
+    return text.isin(MISSING_WORDS).fillna(False).astype(bool)
+
+
+def _text_values(values: pd.Series) -> pd.Series:
+    """True where a value is a Python/NumPy string (object columns may mix types)."""
+    if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
+        return values.notna()
+    return values.map(lambda v: isinstance(v, str)).astype(bool)
+
+
+def check_customer_ids(values: pd.Series, *, column: str, data: pd.DataFrame | None = None) -> None:
+    """Refuse missing or blank ids; warn (counting them) about ids that look missing or duplicate a number."""
+    blank = values.isna()
+    if not blank.all() and (values.dtype == object or isinstance(values.dtype, pd.StringDtype)):
+        is_text = _text_values(values)
+        blank = blank | (is_text & values.where(is_text, "x").astype(str).str.strip().eq(""))
+    check_rows(blank, column=column, problem="missing customer id", fix="fill in or remove these rows", data=data)
+    if values.dtype == object or isinstance(values.dtype, pd.StringDtype):
+        lookalike = _is_missing_word(values.where(_text_values(values), "x"))
+        if lookalike.any():
+            warnings.warn(
+                f"column {column!r}: {int(lookalike.sum())} row(s) have a customer id that looks like a missing "
+                f"value ({sorted(set(values[lookalike].astype(str)))[:5]}); they are kept as customers — "
+                "replace them by real ids or remove them if they mean 'unknown'",
+                CrmlabWarning, stacklevel=3,
+            )
+    distinct = pd.Series(pd.unique(values))
+    if distinct.dtype.kind in "iub":
+        return
+    keys = distinct.map(_id_key)
+    clashing = keys.duplicated(keep=False)
+    if clashing.any():
+        shown = distinct[clashing].head(6).map(repr).tolist()
+        warnings.warn(
+            f"column {column!r}: {int(clashing.sum())} distinct customer ids are the same number written in "
+            f"different ways (e.g. {', '.join(shown)}); they are counted as different customers — write every "
+            "id the same way (e.g. read the column as text) if they are one customer",
+            CrmlabWarning, stacklevel=3,
+        )
+
+
+def _id_key(value: Any) -> str:
+    """``1``, ``1.0``, ``'1'`` and ``'1.0'`` share the key ``'1'``."""
+    text = str(value).strip()
+    return re.sub(r"\.0+$", "", text) if re.fullmatch(r"[+-]?\d+(\.0+)?", text) else text
+
+
+def parse_dates(
+    values: pd.Series, *, column: str, date_format: str | None = None, data: pd.DataFrame | None = None
+) -> pd.Series:
+    """Dates as naive UTC ``datetime64[ns]``, by the rules of this module (see its docstring).
+
+    Examples
+    --------
+    >>> parse_dates(pd.Series(["2024-01-01T08:00+08:00", "2024-01-02"]), column="date")
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.DataValidationError: column 'date': dates with a UTC offset mixed with dates without one
+    1 offending row(s): [1]
+    How to fix: write every date with its offset (or every date in UTC without one)
+    >>> parse_dates(pd.Series([20240131]), column="date", date_format="%Y%m%d").iloc[0]
+    Timestamp('2024-01-31 00:00:00')
+    """
+    check_date_format(date_format)
+    check_rows(values.isna(), column=column, problem="missing date", fix="fill in or remove these rows", data=data)
+    kind = values.dtype.kind
+    if kind == "b" or (values.dtype == object and values.map(lambda v: isinstance(v, (bool, np.bool_))).any()):
+        raise DataValidationError(
+            "dates are true/false values", column=column, fix="store the dates as dates or as text such as 2024-01-31"
+        )
+    if kind in "iuf":
+        if date_format is None:
+            raise DataValidationError(
+                f"dates are stored as numbers ({values.dtype}, e.g. {values.iloc[0]!r}); read as nanoseconds since "
+                "1970 they would all fall on 1970-01-01", column=column,
+                fix="pass the numbers' format, e.g. date_format='%Y%m%d' for 20240131, or store real dates",
+            )
+        whole = values.where(values % 1 == 0)
+        check_rows(whole.isna(), column=column, problem="date number is not a whole number",
+                   fix=f"numbers must match date_format={date_format!r}", data=data)
+        values = whole.astype("int64").astype(str)
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        parsed = values
+    else:
+        if values.dtype != object and not pd.api.types.is_string_dtype(values.dtype):
+            raise DataValidationError(
+                f"the column has type {values.dtype}, not dates", column=column,
+                fix="store the dates as dates or as text such as 2024-01-31",
+            )
+        parsed = _parse_text_dates(values, column, date_format, data)
+    if isinstance(parsed.dtype, pd.DatetimeTZDtype):
+        parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
+    check_rows((parsed < EARLIEST_DATE) | (parsed >= _AFTER_LATEST), column=column,
+               problem=f"date outside {EARLIEST_DATE.date()} to {LATEST_DATE.date()}",
+               fix="correct these dates (a typo such as 9999 or 0201 for 2021?) or remove the rows", data=data)
+    return parsed.astype("datetime64[ns]")
+
+
+def _parse_text_dates(values: pd.Series, column: str, date_format: str | None, data: pd.DataFrame | None) -> pd.Series:
+    if values.dtype == object:
+        is_text = _text_values(values)
+        if not is_text.all():  # datetime/Timestamp objects, possibly with time zones
+            stamps = values.where(~is_text).dropna()
+            aware = stamps.map(lambda v: getattr(v, "tzinfo", None) is not None)
+            check_rows(aware.reindex(values.index, fill_value=False) & aware.any() & ~aware.all(), column=column,
+                       problem="dates with a time zone mixed with dates without one",
+                       fix="give every date a time zone, or none", data=data)
+            values = values.map(lambda v: v if isinstance(v, str) else pd.Timestamp(v).isoformat())
+    text = values.astype(str).str.strip()
+    aware = text.str.contains(OFFSET_PATTERN, regex=True)
+    if aware.any() and not aware.all():
+        minority = ~aware if aware.sum() * 2 >= len(aware) else aware
+        check_rows(minority, column=column,
+                   problem="dates with a UTC offset mixed with dates without one",
+                   fix="write every date with its offset (or every date in UTC without one)", data=data)
+    try:
+        parsed = pd.to_datetime(text, format=date_format, errors="coerce", utc=bool(aware.any()))
+    except (ValueError, OverflowError) as exc:
+        raise ParameterError(f"date_format={date_format!r} cannot be used: {exc}") from exc
+    fix = f"dates must match date_format={date_format!r}" if date_format else _FORMAT_HINT
+    check_rows(parsed.isna(), column=column, problem="unparsable date", fix=fix, data=data)
+    return parsed
+
+
+def parse_amounts(values: pd.Series, *, column: str, data: pd.DataFrame | None = None) -> pd.Series:
+    """Amounts as float64, by the rules of this module (see its docstring)."""
+    if values.dtype.kind == "b" or (
+        values.dtype == object and values.map(lambda v: isinstance(v, (bool, np.bool_))).any()
+    ):
+        mask = values.map(lambda v: isinstance(v, (bool, np.bool_))) if values.dtype == object else values.notna()
+        check_rows(mask, column=column, problem="amount is true/false, not a number",
+                   fix="store the amount spent as a number", data=data)
+    missing = values.isna()
+    if not pd.api.types.is_numeric_dtype(values.dtype):
+        missing = missing | _is_missing_word(values.where(values.notna(), ""))
+    check_rows(missing, column=column, problem="missing amount",
+               fix="fill in the amounts, or ignore spend (amount column None)", data=data)
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        numeric = values.astype("float64")
+    else:
+        numeric = pd.to_numeric(values.astype(str).str.strip(), errors="coerce")
+        check_rows(numeric.isna(), column=column, problem="amount is not a number",
+                   fix="remove currency symbols and thousands separators (e.g. '1,200.50' -> 1200.50)", data=data)
+        numeric = numeric.astype("float64")
+    check_rows(~np.isfinite(numeric), column=column, problem="amount is infinite or not a number",
+               fix="use finite amounts", data=data)
+    check_rows(numeric < 0, column=column, problem="negative amount",
+               fix="net returns and refunds against their purchases, or remove them before summarising", data=data)
+    if not np.isfinite(numeric.sum()):
+        check_rows(numeric > np.finfo("float64").max / max(len(numeric), 1), column=column,
+                   problem="amounts so large that their sum overflows", fix="check the units of these amounts",
+                   data=data)
+    return numeric
+
+
+def validate_log(
+    transactions: pd.DataFrame,
+    customer_col: str,
+    date_col: str,
+    monetary_col: str | None = None,
+    *,
+    date_format: str | None = None,
+    what: str = "the transaction log",
+) -> TransactionLog:
+    """Check a log by the rules of this module and return its ids, dates and amounts.
+
+    Parameters
+    ----------
+    transactions : pandas.DataFrame
+        One row per transaction.
+    customer_col, date_col : str
+        Names of the customer-id and date columns.
+    monetary_col : str, optional
+        Name of the amount column; ``None`` ignores spend.
+    date_format : str, optional
+        ``strftime`` format of text or numeric dates; required for numeric dates.
+    what : str
+        How messages name the table.
+
+    Returns
+    -------
+    TransactionLog
+        ``customers`` (the id column as given), ``dates`` (naive UTC ``datetime64[ns]``) and ``amounts``
+        (float64, or ``None``).
+
+    Raises
+    ------
+    DataValidationError
+        Naming the column, the first offending rows and the fix, for any rule broken.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"id": ["a", "a", "b"], "day": ["2024-01-01", "2024-01-03", "2024-01-02"],
+    ...                     "spend": ["10", "12.5", "3"]})
+    >>> validate_log(log, "id", "day", "spend").amounts
+    array([10. , 12.5,  3. ])
+    """
+    if not isinstance(transactions, pd.DataFrame):
+        raise DataValidationError(
+            f"expected a pandas DataFrame of transactions, got {type(transactions).__name__}",
+            fix="read the file with crmlab.datasets.read_transactions(path, ...) first",
+        )
+    check_columns(transactions.columns, what=what)
+    require_columns(transactions, [c for c in (customer_col, date_col, monetary_col) if c is not None], what=what)
+    if len(transactions) == 0:
+        raise EmptyDataError(f"{what} has no rows", fix="check the file and its filters")
+    customers = transactions[customer_col]
+    check_customer_ids(customers, column=customer_col, data=transactions)
+    dates = parse_dates(transactions[date_col], column=date_col, date_format=date_format, data=transactions)
+    amounts = None
+    if monetary_col is not None:
+        amounts = parse_amounts(transactions[monetary_col], column=monetary_col, data=transactions).to_numpy()
+    return TransactionLog(customers, dates.to_numpy(dtype="datetime64[ns]"), amounts)
+
+
+def check_columns(columns: Sequence[Any], *, what: str = "the transaction log") -> None:
+    """Refuse a table whose header names a column twice (which of the two would be meant?)."""
+    names = pd.Index([str(c) for c in columns])
+    twice = sorted(set(names[names.duplicated()]))
+    if twice:
+        raise DataValidationError(
+            f"{what} has the column name(s) {twice} more than once", column=twice[0],
+            fix="rename the columns so every name is unique",
+        )
+
+
+# ---------------------------------------------------------------------------------------------------
+# files
+
+
+def read_table(
+    source: str | os.PathLike[str] | pd.DataFrame, *, encoding: str = "utf-8"
+) -> pd.DataFrame:
+    """Read a CSV/TSV (optionally gzipped) or Parquet file, chosen by suffix, or copy a DataFrame.
+
+    CSV and TSV cells are read as text (types are the validators' job), with a byte-order mark
+    allowed; a file that is not in ``encoding`` is refused with the encodings to try (Chinese
+    spreadsheet exports are often GBK/GB18030: ``encoding="gb18030"``). A header that names a column
+    twice is refused.
+    """
+    if isinstance(source, pd.DataFrame):
+        check_columns(source.columns, what="the table")
+        return source.copy()
+    path = Path(source)
+    if not path.is_file():
+        raise DataFileError(f"no such file: {str(path)!r}; check the path (relative paths start at {Path.cwd()})")
+    if path.stat().st_size == 0:
+        raise EmptyDataError(f"{path.name} is empty (0 bytes)", fix="export the data again with a header row")
+    suffix = "".join(path.suffixes[-2:]).lower() if path.suffix == ".gz" else path.suffix.lower()
+    if suffix in {".parquet", ".pq"}:
+        return _read_parquet(path)
+    if suffix not in {".csv", ".csv.gz", ".txt", ".tsv", ".tsv.gz"}:
+        raise DataFileError(f"{path.name}: unknown file type {suffix!r}; use .csv, .tsv or .parquet")
+    sep = "\t" if suffix.startswith(".tsv") else ","
+    opener = gzip.open if suffix.endswith(".gz") else open
+    codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+    try:
+        with opener(path, "rt", encoding=codec, newline="") as handle:
+            text = handle.read()
+    except UnicodeDecodeError as exc:
+        raise DataFileError(
+            f"{path.name} is not {encoding} text (byte {exc.start}: {exc.reason}); pass the file's encoding, "
+            "e.g. encoding='gb18030' for Chinese (GBK) exports or 'cp1252' for Western Windows exports, or "
+            "save the file as UTF-8"
+        ) from exc
+    except (OSError, LookupError, EOFError) as exc:
+        raise DataFileError(f"{path.name} could not be read: {exc}") from exc
+    header_line = text.split("\n", 1)[0]
+    if sep not in header_line and (other := next((c for c in ";\t|" if c in header_line), None)):
+        raise DataFileError(
+            f"{path.name} has the header {header_line.strip()!r}: it looks separated by {other!r}, not "
+            f"{sep!r}; save it as {'tab' if sep != ',' else 'comma'}-separated (with '.' as the decimal mark)"
+        )
+    header = next(csv.reader([header_line], delimiter=sep), [])
+    check_columns([h.strip() for h in header], what=path.name)
+    try:
+        # index_col=False and ParserWarning as an error: a row with extra fields must not shift columns
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            table = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""],
+                                index_col=False)
+    except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError) as exc:
+        raise DataFileError(
+            f"{path.name} could not be read as a {suffix} table: {exc}; "
+            "check that every row has as many fields as the header"
+        ) from exc
+    return table
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    try:
+        import pyarrow.parquet as pq
+
+        names = pq.read_schema(path).names
+    except ImportError:
+        names = None
+    except (OSError, ValueError) as exc:
+        raise DataFileError(f"{path.name} could not be read as Parquet: {exc}") from exc
+    if names is not None:
+        check_columns(names, what=path.name)
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError) as exc:
+        raise DataFileError(f"{path.name} could not be read as Parquet: {exc}") from exc

@@ -1,0 +1,97 @@
+"""Shared checks of arguments: numbers in a range, output locations. Every message names the argument.
+
+Tables have their own validators (:mod:`crmlab.transactions` for transaction logs, the survey and
+value-chain readers for theirs); this module checks the scalar arguments and paths that a function or
+the ``crmlab`` command receives, in the manner of statsmodels' ``tools.validation``: one function per
+kind of argument, the argument's name in every message.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Sequence
+from numbers import Real
+from pathlib import Path
+from typing import Any
+
+from crmlab.errors import CrmlabError, ParameterError
+
+
+def check_number(
+    value: Any,
+    name: str,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
+    """``value`` as a float, refused unless it is a finite real number within [low, high].
+
+    ``low_open``/``high_open`` exclude the bound itself. Text, booleans, ``nan`` and infinities are refused.
+
+    Examples
+    --------
+    >>> check_number(52, "horizon", low=0, low_open=True)
+    52.0
+    >>> check_number(float("nan"), "discount_rate", low=0)
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.ParameterError: discount_rate=nan must be a finite number >= 0
+    """
+    bounds = []
+    if low is not None:
+        bounds.append(f"{'>' if low_open else '>='} {low:g}")
+    if high is not None:
+        bounds.append(f"{'<' if high_open else '<='} {high:g}")
+    wanted = "a finite number" + (" " + " and ".join(bounds) if bounds else "")
+    if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(float(value)):
+        raise ParameterError(f"{name}={value!r} must be {wanted}")
+    number = float(value)
+    if low is not None and (number < low or (low_open and number == low)):
+        raise ParameterError(f"{name}={value!r} must be {wanted}")
+    if high is not None and (number > high or (high_open and number == high)):
+        raise ParameterError(f"{name}={value!r} must be {wanted}")
+    return number
+
+
+def check_output_folder(folder: str | os.PathLike[str], files: Sequence[str], *, force: bool, name: str) -> Path:
+    """A folder that ``files`` may be written into, checked before any work is done.
+
+    It must not be a file, it must be creatable and writable, and none of ``files`` may exist there
+    unless ``force`` is true. The folder is created. ``name`` is how messages call the argument
+    (e.g. ``"--output"``).
+    """
+    path = Path(folder)
+    if path.exists() and not path.is_dir():
+        raise CrmlabError(f"{name} {str(path)!r} is a file, not a folder; choose a folder for the results")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CrmlabError(f"{name} {str(path)!r} cannot be created ({exc.strerror}); choose another folder") from exc
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise CrmlabError(f"{name} {str(path)!r} is not writable; choose a folder you can write to")
+    existing = [f for f in files if (path / f).exists()]
+    if existing and not force:
+        raise CrmlabError(
+            f"{name} {str(path)!r} already holds earlier results ({', '.join(existing)}); choose a new folder, "
+            "or pass --force to overwrite them"
+        )
+    return path
+
+
+def check_output_file(file: str | os.PathLike[str], *, force: bool, name: str) -> Path:
+    """A file path that may be written: its folder exists and is writable, it is not a folder, and it is
+    not overwritten unless ``force`` is true."""
+    path = Path(file)
+    if path.is_dir():
+        raise CrmlabError(f"{name} {str(path)!r} is a folder; give a file name such as {str(path / 'run.ipynb')!r}")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise CrmlabError(f"{name} {str(path)!r}: the folder {str(parent)!r} does not exist; create it first")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise CrmlabError(f"{name} {str(path)!r}: the folder {str(parent)!r} is not writable")
+    if path.exists() and not force:
+        raise CrmlabError(f"{name} {str(path)!r} exists; choose another name, or pass --force to overwrite it")
+    return path
