@@ -3,6 +3,7 @@ import warnings
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
+import pytest
 
 from crmlab import notebook
 
@@ -48,3 +49,35 @@ def test_figure_problems_lists_missing_titles_and_labels():
     radar.set_title("Profile")
     assert notebook.figure_problems(diagram) == [] and notebook.figure_problems(radar.figure) == []
     plt.close("all")
+
+
+def test_sharp_png_keeps_the_display_size():
+    import matplotlib.pyplot as plt
+
+    notebook.setup()
+    fig, ax = plt.subplots(figsize=(4, 2))
+    ax.plot([0, 1], [0, 1])
+    ax.set(title="t", xlabel="x", ylabel="y")
+    data, meta = notebook.sharp_png(fig)
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert meta == {"width": round(width / 1.5), "height": round(height / 1.5)}
+    assert 300 <= meta["width"] <= 420  # about 4 inches at 100 logical pixels per inch (tight bounding box)
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("name", ["00", "04"])
+def test_stored_figures_are_drawn_at_the_figure_dpi(name):
+    import base64
+
+    import nbformat
+
+    from crmlab import course
+
+    nb = nbformat.read(course.find_notebook(name), as_version=4)
+    images = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})]
+    assert images
+    for out in images:
+        png = base64.b64decode(out["data"]["image/png"])
+        width = int.from_bytes(png[16:20], "big")
+        assert out["metadata"]["image/png"]["width"] == round(width * notebook.LOGICAL_DPI / notebook.FIGURE_DPI)
