@@ -10,8 +10,8 @@ from crmlab.notebook import FIGURE_WARNING
 NOTEBOOKS = course.notebooks()
 
 
-def test_the_six_course_notebooks_are_there():
-    assert [p.name[:2] for p in NOTEBOOKS] == ["00", "01", "02", "03", "04", "05"]
+def test_the_seven_course_notebooks_are_there():
+    assert [p.name[:2] for p in NOTEBOOKS] == ["00", "01", "02", "03", "04", "05", "06"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])

@@ -125,10 +125,12 @@ def test_treatment_plan_follows_the_cost_value_rule():
     expected_value = pd.Series([400.0, 400.0, 50.0, 50.0, 2.0])
     segments = pd.Series([1, 1, 2, 2, 3])
     plan = seg.treatment_plan(expected_value, segments, max_cost_share=0.2)
-    # 20% of 400 = 80 >= 60: one-to-one; 20% of 50 = 10 >= 8: by region; 20% of 2 = 0.4 < 1: low-cost
+    # 20% of 400 = 80 >= 15: one-to-one; 20% of 50 = 10 >= 2.5: by region; 20% of 2 = 0.4 < 0.5: low-cost
     assert plan["treatment"].tolist() == ["one_to_one", "one_to_many_by_region", "low_cost"]
-    assert plan["cost"].tolist() == [120.0, 16.0, 1.0]
-    assert plan["cost_share_of_value"].tolist() == pytest.approx([120 / 800, 16 / 100, 1 / 2])
+    assert plan["cost"].tolist() == [30.0, 5.0, 0.5]
+    assert plan["cost_share_of_value"].tolist() == pytest.approx([30 / 800, 5 / 100, 0.5 / 2])
+    dear = seg.TREATMENTS.assign(cost_per_customer=[100.0, 2.5, 0.5])
+    assert seg.treatment_plan(expected_value, segments, treatments=dear)["treatment"].iloc[0] == "one_to_many_by_region"
 
 
 def simulate_profiles(n=20000, seed=11):
@@ -273,3 +275,44 @@ def test_profiles_loader_and_its_assumed_effects():
     assert by_channel["referral"] > by_channel["portal_ad"] + 0.1
     by_gender = repeat.groupby(profiles["gender"], observed=True).mean()
     assert abs(by_gender["male"] - by_gender["female"]) < 0.05
+
+
+def test_new_customers_are_assigned_on_the_same_scale():
+    X, truth = mixture()
+    raw = X.assign(a=np.expm1(X["a"].clip(lower=0)))  # a count-like column to log-transform
+    Z = seg.standardise(raw, columns=list("abcd"), log=["a"])
+    fit = seg.fit_segments(Z, 3, seed=1)
+    again = seg.standardise_like(raw.iloc[:50], Z)
+    np.testing.assert_allclose(again.to_numpy(), Z.iloc[:50].to_numpy())
+    assert fit.predict(again).tolist() == fit.labels.iloc[:50].tolist()
+    with pytest.raises(ParameterError, match="reference must be the output of standardise"):
+        seg.standardise_like(raw, X)
+
+
+def test_every_plot_has_a_title_and_labelled_axes():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from crmlab.notebook import figure_problems
+
+    X, truth = mixture(n_per=40)
+    table = seg.choose_k(X, range(2, 5), n_init=2, gmm_n_init=1)
+    labels = seg.fit_segments(X, 3, seed=1).labels
+    features = pd.DataFrame({"holdout_purchases": truth * 1.0, "holdout_spend": truth * 10.0}, index=X.index)
+    comparison = seg.holdout_comparison(features, {"k-means": labels, "truth": truth})
+    drawings = [
+        lambda ax: seg.plot_k_selection(table, "silhouette", ax=ax),
+        lambda ax: seg.plot_k_selection(table, "bic", ax=ax),
+        lambda ax: seg.plot_segment_heatmap(X.groupby(labels).mean(), names=pd.Series({1: "a", 2: "b", 3: "c"}), ax=ax),
+        lambda ax: seg.plot_stability(seg.stability(X, 3, seeds=[1], n_bootstrap=2, n_init=1), ax=ax),
+        lambda ax: seg.plot_holdout_comparison(comparison, ax=ax),
+    ]
+    for draw in drawings:
+        fig, ax = plt.subplots()
+        assert draw(ax) is ax
+        assert figure_problems(fig) == []
+        plt.close(fig)
+    with pytest.raises(ParameterError, match="criterion = 'aic'"):
+        seg.plot_k_selection(table, "aic")

@@ -13,7 +13,7 @@ from crmlab.errors import CrmlabError
 def test_course_map_covers_every_notebook_with_objectives():
     cmap = site.course_map()
     assert list(cmap["notebook"]) == [p.name for p in course.notebooks()]
-    assert len(cmap) == 6
+    assert len(cmap) == 7
     for number, row in cmap.iterrows():
         assert row["title"] and row["minutes"] > 0, number
         assert len(row["objectives"]) >= 3, f"notebook {number} lists fewer than 3 learning objectives"
