@@ -9,7 +9,7 @@ from crmlab import course, site
 from crmlab.errors import CrmlabError
 from crmlab.exercises import exercises
 
-CORE = ["00", "01", "02", "03", "04", "05"]
+CORE = ["00", "01", "02", "03", "04", "05", "06"]
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,7 @@ def test_two_plans_a_six_week_module_and_a_two_day_workshop(plans):
     module = plans[plans["schedule"] == "six-week-module"]
     workshop = plans[plans["schedule"] == "two-day-workshop"]
     assert list(module["session"]) == [1, 2, 3, 4, 5, 6] and module["minutes"].sum() == 6 * 180
-    assert list(workshop["session"]) == [1, 2, 3, 4] and workshop["minutes"].sum() == 4 * 180
+    assert list(workshop["session"]) == [1, 2, 3, 4] and workshop["minutes"].sum() == 4 * 210
 
 
 def test_the_module_teaches_every_core_notebook_and_exercise_and_grades_each_once(plans):
@@ -53,7 +53,7 @@ def test_the_index_page_renders_the_plans(plans):
     page = site.index_page(cmap, "<header></header>", "instructor", plans)
     assert '<h2 id="teaching-plans">Teaching plans</h2>' in page
     assert '<h3 id="plan-six-week-module">A 6-week module</h3>' in page
-    assert "6 sessions, 18 hours in all" in page and "4 sessions, 12 hours in all" in page
+    assert "6 sessions, 18 hours in all" in page and "4 sessions, 14 hours in all" in page
     week3 = plans[(plans["schedule"] == "six-week-module") & (plans["session"] == 3)].iloc[0]
     assert ", ".join(week3["exercises"]) in page
     assert '<a href="03_bgnbd_lifetime_estimation.html">03</a>' in page
