@@ -59,19 +59,19 @@ def check_number(
 def check_output_folder(folder: str | os.PathLike[str], files: Sequence[str], *, force: bool, name: str) -> Path:
     """A folder that ``files`` may be written into, checked before any work is done.
 
-    It must not be a file, it must be creatable and writable, and none of ``files`` may exist there
-    unless ``force`` is true. The folder is created. ``name`` is how messages call the argument
-    (e.g. ``"--output"``).
+    It must not be a file, it must be writable (or creatable: its nearest existing parent is a writable
+    folder), and none of ``files`` may exist there unless ``force`` is true. Nothing is created here.
+    ``name`` is how messages call the argument (e.g. ``"--output"``).
     """
     path = Path(folder)
     if path.exists() and not path.is_dir():
         raise CrmlabError(f"{name} {str(path)!r} is a file, not a folder; choose a folder for the results")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CrmlabError(f"{name} {str(path)!r} cannot be created ({exc.strerror}); choose another folder") from exc
-    if not os.access(path, os.W_OK | os.X_OK):
-        raise CrmlabError(f"{name} {str(path)!r} is not writable; choose a folder you can write to")
+    existing_parent = next(p for p in [path, *path.absolute().parents] if p.exists())
+    if not existing_parent.is_dir():
+        raise CrmlabError(f"{name} {str(path)!r} is inside the file {str(existing_parent)!r}; choose a folder")
+    if not os.access(existing_parent, os.W_OK | os.X_OK):
+        raise CrmlabError(f"{name} {str(path)!r} is not writable ({str(existing_parent)!r}); choose a folder you can "
+                          "write to")
     existing = [f for f in files if (path / f).exists()]
     if existing and not force:
         raise CrmlabError(

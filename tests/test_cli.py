@@ -76,7 +76,7 @@ def test_clv_on_malformed_files_exits_2_with_the_reason(name, args, message, tmp
 def test_clv_refuses_a_calibration_end_after_the_data(cdnow_csv, tmp_path):
     result = crmlab("clv", str(cdnow_csv), "--customer-col", "client", "--date-col", "day",
                     "--calibration-end", "1999-01-01", "--output", str(tmp_path / "out"))
-    assert result.returncode == 2 and "calibration_end" in result.stderr
+    assert result.returncode == 2 and "--calibration-end" in result.stderr
 
 
 def test_start_copies_the_course_and_refuses_to_overwrite(tmp_path, capsys):

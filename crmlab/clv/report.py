@@ -143,6 +143,7 @@ def _run(steps, file, customer_col, date_col, amount_col, calibration_end, obser
     steps.update()
 
     steps.set_postfix_str("writing")
+    folder.mkdir(parents=True, exist_ok=True)
     csv = folder / "predictions.csv"
     out.round(6).to_csv(csv)
     figure = _figure(track, by_frequency, out, unit)
