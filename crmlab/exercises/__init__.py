@@ -195,8 +195,23 @@ def states_precision(statement: str, exercise_id: str) -> bool:
 def check(exercise_id: str, answer: Any) -> Feedback:
     """Compare ``answer`` with the exercise's expected answer, at its stated precision, and say what is off.
 
-    A known mistake gets its diagnosis; any other wrong answer says how it differs and points to
-    :func:`hint`.
+    Parameters
+    ----------
+    exercise_id
+        ``"NN.k"``, as the notebook states it.
+    answer
+        The student's answer: a number, list/array, dict, DataFrame or text; ``None`` means not yet.
+
+    Returns
+    -------
+    Feedback
+        True for a right answer. A known mistake gets its diagnosis; any other wrong answer says how it
+        differs (sign, factor of 100, right only at fewer decimals, how far off) and points to :func:`hint`.
+
+    Examples
+    --------
+    With ``decimals=3`` and an expected 0.0604, ``check(id, 0.060)`` and ``check(id, 0.0604)`` are right
+    and ``check(id, 0.06)`` is right too (0.060 to 3 decimals); ``check(id, 6.04)`` is "100 times too large".
     """
     ex = _exercise(exercise_id)
     if answer is None or answer is Ellipsis:
@@ -251,7 +266,16 @@ class Hint:
 def hint(exercise_id: str) -> Hint:
     """The next hint of an exercise: the first call names the idea, the next the crmlab function.
 
-    After the last hint, further calls repeat it.
+    Parameters
+    ----------
+    exercise_id
+        ``"NN.k"``.
+
+    Returns
+    -------
+    Hint
+        Shown as "[03.1] Hint 1 of 2: …"; after the last hint, further calls repeat it
+        (:func:`reset_hints` starts again).
     """
     ex = _exercise(exercise_id)
     hints = ex.all_hints
@@ -320,7 +344,20 @@ def questions() -> dict[str, Question]:
 
 
 def ask(question_id: str, choice: str | None) -> Feedback:
-    """Answer a self-check question with the letter of an option; the feedback explains the choice."""
+    """Answer a self-check question with the letter of an option; the feedback explains the choice.
+
+    Parameters
+    ----------
+    question_id
+        ``"NN.qk"``.
+    choice
+        The option's letter (``"b"``, ``"B"`` or ``"(b)"``); ``None`` means not answered yet.
+
+    Returns
+    -------
+    Feedback
+        True for the right option; the message is the chosen option's explanation.
+    """
     bank = questions()
     if question_id not in bank:
         raise CrmlabError(f"no question {question_id!r}; the questions are {sorted(bank)}")
