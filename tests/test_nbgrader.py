@@ -12,10 +12,12 @@ import nbformat
 import pytest
 
 from crmlab import cli, course
+from crmlab.exercises import exercises
 
 pytest.importorskip("nbgrader", reason="nbgrader is the optional extra crmlab[nbgrader]; make test installs it")
 
 ASSIGNMENT = "00_start_here"
+EXERCISES = sorted(k for k in exercises() if k.startswith("00."))  # 00.1, 00.2, …
 STUB = "answer = None  # your code here"
 
 
@@ -54,7 +56,7 @@ def graded(tmp_path_factory):
     solutions = {c.metadata["nbgrader"]["grade_id"]: region(c.source)
                  for c in source.cells if c.metadata.get("nbgrader", {}).get("solution")}
     submit(root, "alice", solutions)  # every exercise solved as in the instructor edition
-    # 00.1: a known mistake (every customer, not the repeat buyers); 00.2 right; 00.3 not attempted
+    # 00.1 wrong (every customer counted), 00.2 right, the others not attempted
     submit(root, "bob", {"ex_00_1_answer": "answer = 2357", "ex_00_2_answer": solutions["ex_00_2_answer"]})
     nbgrader(root, "autograde", ASSIGNMENT, "--create")
     return root
@@ -67,11 +69,12 @@ def test_the_source_course_has_one_assignment_per_notebook(graded):
 def test_the_released_notebook_has_stubs_not_solutions(graded):
     released = nbformat.read(graded / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
     text = "\n".join(c.source for c in released.cells)
-    assert "### BEGIN SOLUTION" not in text and text.count(STUB) == 3
-    assert 'summary["frequency"] > 0' not in text  # the solution of 00.1
+    assert "### BEGIN SOLUTION" not in text and text.count(STUB) == len(EXERCISES) >= 3
+    assert "answer = int(" not in text and "print(f" not in "".join(
+        c.source for c in released.cells if c.metadata.get("nbgrader", {}).get("solution"))
     assert "Solution 00.1" not in text
     tests = [c for c in released.cells if c.metadata.get("nbgrader", {}).get("grade")]
-    assert [c.metadata["nbgrader"]["points"] for c in tests] == [1.0, 1.0, 1.0]
+    assert [c.metadata["nbgrader"]["points"] for c in tests] == [1.0] * len(EXERCISES)
 
 
 def test_autograde_scores_the_right_and_the_wrong_submission(graded):
@@ -82,10 +85,11 @@ def test_autograde_scores_the_right_and_the_wrong_submission(graded):
         for student in ("alice", "bob"):
             nb = gb.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student)
             scores[student] = {g.name: g.score for g in nb.grades}
-            assert gb.find_submission(ASSIGNMENT, student).max_score == 3.0
-        assert scores["alice"] == {"ex_00_1": 1.0, "ex_00_2": 1.0, "ex_00_3": 1.0}
-        assert scores["bob"] == {"ex_00_1": 0.0, "ex_00_2": 1.0, "ex_00_3": 0.0}
-        assert gb.find_submission(ASSIGNMENT, "alice").score == 3.0
+            assert gb.find_submission(ASSIGNMENT, student).max_score == len(EXERCISES)
+        ids = ["ex_" + k.replace(".", "_") for k in EXERCISES]
+        assert scores["alice"] == dict.fromkeys(ids, 1.0)
+        assert scores["bob"] == {**dict.fromkeys(ids, 0.0), "ex_00_2": 1.0}
+        assert gb.find_submission(ASSIGNMENT, "alice").score == len(EXERCISES)
         assert gb.find_submission(ASSIGNMENT, "bob").score == 1.0
 
 
