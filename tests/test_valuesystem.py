@@ -264,3 +264,14 @@ def test_chevron_labels_fit_inside_their_chevrons():
                    key=lambda b: b.x0)
     assert all(a.x1 < b.x0 for a, b in zip(lefts, lefts[1:], strict=False))  # no two labels overlap
     plt.close("all")
+
+
+def test_channel_partner_exercise_by_hand():
+    from crmlab.exercises import check
+
+    # marketplace and retailer both at L/p = 2/4: factor 2.5 each; exact 2.5^2 + 1.5^2 / 2 = 7.375,
+    # shared: echelon lead time 4, 1 + 2 + 2 = 5
+    assert check("02.5", [7.38, 5.00]).correct
+    assert "lower bound" in check("02.5", [6.25, 5.0]).message
+    assert check("02.1", 7.36).correct  # 0.04 x 200 x 0.92
+    assert "5% margin" in check("02.1", 7.6).message
