@@ -18,10 +18,10 @@ from typing import Literal
 
 import nbformat
 import pandas as pd
-import yaml
 
 from crmlab import course, editions
 from crmlab.errors import CrmlabError
+from crmlab.files import load_yaml
 
 Edition = Literal["instructor", "student"]  # the editions a site is built in (nbgrader: editions.py)
 TEMPLATES = Path(__file__).with_name("templates")
@@ -63,12 +63,9 @@ def read_course_yaml(directory: Path = course.NOTEBOOK_DIR) -> dict:
     ``schedules`` list; a bare list of notebook entries (the earlier layout) is read as ``notebooks``.
     """
     path = Path(directory) / "course.yaml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CrmlabError(f"no course map {path}; the notebook folder needs its course.yaml") from None
-    except yaml.YAMLError as exc:
-        raise CrmlabError(f"{path} is not valid YAML: {exc}") from None
+    if not path.is_file():
+        raise CrmlabError(f"no course map {path}; the notebook folder needs its course.yaml")
+    data = load_yaml(path, what=str(path))  # bounded; invalid YAML is a DataFileError naming the line
     if isinstance(data, list):
         data = {"notebooks": data}
     if not isinstance(data, dict) or not isinstance(data.get("notebooks"), list):
