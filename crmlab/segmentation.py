@@ -41,6 +41,7 @@ from crmlab.errors import (
     require_columns,
     require_rows,
 )
+from crmlab.validation import check_number
 
 Method = Literal["kmeans", "gmm"]
 
@@ -315,8 +316,7 @@ def fit_segments(
     """
     data = _numeric_frame(X, list(X.columns), "the standardised features")
     _check_k(k, len(data))
-    if not (_is_number(reg_covar) and reg_covar >= 0):
-        raise ParameterError(f"reg_covar = {reg_covar!r} must be a number >= 0")
+    check_number(reg_covar, "reg_covar", low=0)
     estimator = _estimator(method, k, seed, n_init, reg_covar).fit(data.to_numpy())
     raw = estimator.predict(data.to_numpy())
     key = None if order_by is None else _aligned(order_by, data.index, "order_by").to_numpy(float)
@@ -421,6 +421,7 @@ def stability(
     _check_k(k, len(data))
     if not (isinstance(n_bootstrap, numbers.Integral) and n_bootstrap >= 0):
         raise ParameterError(f"n_bootstrap = {n_bootstrap!r} must be a whole number >= 0")
+    check_number(reg_covar, "reg_covar", low=0)
     z = data.to_numpy()
     reference = fit_segments(data, k, method, seed=seed, n_init=n_init, reg_covar=reg_covar).labels.to_numpy()
     rows = []
@@ -723,8 +724,7 @@ def treatment_plan(
     costs = pd.to_numeric(table["cost_per_customer"], errors="coerce")
     check_rows(costs.isna() | (costs < 0), column="cost_per_customer", problem="cost must be a number >= 0",
                fix="give every treatment its cost per customer", data=table)
-    if not (_is_number(max_cost_share) and max_cost_share > 0):
-        raise ParameterError(f"max_cost_share = {max_cost_share!r} must be a number > 0, e.g. 0.2 for 20%")
+    check_number(max_cost_share, "max_cost_share", low=0, low_open=True)
     v = _numeric_frame(expected_value.rename("value").to_frame(), ["value"], "the expected values")["value"]
     lab = _aligned(segments, v.index, "segments")
     g = v.groupby(lab, sort=True)

@@ -242,6 +242,10 @@ def test_parameters_and_alignment_are_checked():
         seg.fit_segments(X, 1)
     with pytest.raises(ParameterError, match="method = 'ward'"):
         seg.fit_segments(X, 2, "ward")
+    with pytest.raises(ParameterError, match="reg_covar=-0.1 must be a finite number >= 0"):
+        seg.fit_segments(X, 2, "gmm", reg_covar=-0.1)
+    with pytest.raises(ParameterError, match="max_cost_share=0 must be a finite number > 0"):
+        seg.treatment_plan(pd.Series([1.0, 2.0]), pd.Series([1, 2]), max_cost_share=0)
     with pytest.raises(DataValidationError, match="column 'labels': customers without a value of labels"):
         seg.silhouette(X, truth.iloc[:10])
     with pytest.raises(ParameterError, match="the silhouette needs 2 to n - 1 segments"):
