@@ -39,6 +39,7 @@ from crmlab.clv.models import (
     tracking,
 )
 from crmlab.clv.predict import dert, frequency_fit, purchase_count_pmf
+from crmlab.clv.published import annual_donations, retention_cohorts
 from crmlab.clv.scale import predict_to_parquet
 from crmlab.clv.plots import (
     plot_alive_path,
@@ -56,6 +57,7 @@ __all__ = [
     "GROUP_ACTIONS",
     "MODELS",
     "alive_path",
+    "annual_donations",
     "PERIOD_UNITS",
     "calibration_holdout",
     "compare_models",
@@ -89,6 +91,7 @@ __all__ = [
     "probability_alive",
     "projection",
     "purchase_count_pmf",
+    "retention_cohorts",
     "retention_rate",
     "rfm_summary",
     "summary_columns",

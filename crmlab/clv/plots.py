@@ -22,8 +22,10 @@ def plot_tracking(track: pd.DataFrame, *, cumulative: bool = True, unit: str = "
     ax.plot(track.index, track[actual], color="black", label="actual")
     ax.plot(track.index, track[expected], color="tab:blue", linestyle="--", label="model")
     if "calibration_periods" in track.attrs:
-        ax.axvline(track.attrs["calibration_periods"], color="grey", linestyle=":", label="end of calibration")
-    kind = "Cumulative" if cumulative else "Weekly" if unit == "week" else "Per-period"
+        # discrete opportunities are drawn at their numbers: the calibration ends half-way to the next one
+        end = track.attrs["calibration_periods"] + (0.5 if track.attrs.get("time_unit") == "opportunity" else 0.0)
+        ax.axvline(end, color="grey", linestyle=":", label="end of calibration")
+    kind = "Cumulative" if cumulative else {"week": "Weekly", "month": "Monthly", "year": "Yearly"}.get(unit, "Per-period")
     ax.set(title=f"{kind} repeat transactions: actual vs model", xlabel=f"time since cohort start ({unit}s)",
            ylabel="repeat transactions (count)")
     ax.legend()
@@ -141,35 +143,41 @@ def plot_retention(
     fitted_periods: int | None = None,
     kind: str = "survival",
     unit: str = "year",
+    label: str = "",
+    color: str = "tab:blue",
     ax: Axes | None = None,
 ) -> Axes:
     """An sBG model's projection against the actual survivors (Fader & Hardie 2007, Figures 2-4).
 
     ``kind="survival"`` plots the share of the cohort still active, ``"retention"`` the retention rate
     r_t = S(t)/S(t-1). ``survivors`` (counts from period 0) are drawn as points; ``fitted_periods`` marks
-    the end of the data the model was fitted to.
+    the end of the data the model was fitted to. ``label`` names the cohort in the legend and ``color``
+    draws it, so that several cohorts can share one ``ax``.
     """
     from crmlab.clv.contractual import retention_rate, survival
 
     if kind not in ("survival", "retention"):
         raise ParameterError(f'kind={kind!r}: use "survival" or "retention"')
     ax = _axes(ax)
+    suffix = f", {label}" if label else ""
     if kind == "survival":
         t = np.arange(periods + 1)
-        ax.plot(t, 100 * np.asarray(survival(model, t)), color="tab:blue", label="sBG model")
+        ax.plot(t, 100 * np.asarray(survival(model, t)), color=color, label=f"sBG model{suffix}")
         ylabel, title = "customers still active (% of cohort)", "Survival: sBG projection vs actual"
     else:
         t = np.arange(1, periods + 1)
-        ax.plot(t, 100 * np.asarray(retention_rate(model, t)), color="tab:blue", label="sBG model")
+        ax.plot(t, 100 * np.asarray(retention_rate(model, t)), color=color, label=f"sBG model{suffix}")
         ylabel, title = "retention rate (%)", "Retention rate: sBG projection vs actual"
     if survivors is not None:
         counts = np.asarray(survivors, dtype=float)
         observed = np.arange(len(counts))
+        style = {"linestyle": "none", "marker": "o", "markerfacecolor": color, "markeredgecolor": "black",
+                 "label": f"actual{suffix}"}
         if kind == "survival":
-            ax.plot(observed, 100 * counts / counts[0], "o", color="black", label="actual")
+            ax.plot(observed, 100 * counts / counts[0], **style)
         else:
-            ax.plot(observed[1:], 100 * counts[1:] / counts[:-1], "o", color="black", label="actual")
-    if fitted_periods is not None:
+            ax.plot(observed[1:], 100 * counts[1:] / counts[:-1], **style)
+    if fitted_periods is not None and not any(line.get_label() == "end of fitting data" for line in ax.lines):
         ax.axvline(fitted_periods, color="grey", linestyle=":", label="end of fitting data")
     ax.set(title=title, xlabel=f"{unit}s since acquisition", ylabel=ylabel)
     ax.legend()

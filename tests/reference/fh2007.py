@@ -8,9 +8,12 @@ of these data is gamma = 0.7041, delta = 1.1820 (the 0.704 below); 0.688 does no
 end cohort's data also appear in the examples of the R package foretell.
 """
 
-#: Customers still active at the start of years 0..12, per 1,000 acquired (FH 2007).
-REGULAR = [1000, 631, 468, 382, 326, 289, 262, 241, 223, 207, 194, 183, 173]
-HIGH_END = [1000, 869, 743, 653, 593, 551, 517, 491, 468, 445, 427, 409, 394]
+from crmlab.clv.published import retention_cohorts
+
+#: Customers still active at the start of years 0..12, per 1,000 acquired (FH 2007), as the package
+#: ships them (crmlab.clv.published).
+REGULAR = retention_cohorts()["regular"].tolist()
+HIGH_END = retention_cohorts()["high_end"].tolist()
 
 #: Years used for fitting (0..7); the rest is the holdout the projection is judged on.
 FITTED_YEARS = 7
