@@ -155,7 +155,8 @@ def in_flags(message: str) -> str:
     """
     for keyword, flag in FLAGS.items():
         message = re.sub(rf"\b{keyword}=", f"{flag} ", message)
-        message = re.sub(rf"(?<![-\w']){keyword}\b(?!')", flag, message)
+        if "_" in keyword:  # a bare name such as observation_end; plain words (horizon, encoding) stay words
+            message = re.sub(rf"(?<![-\w']){keyword}\b(?!')", flag, message)
     return message
 
 

@@ -56,6 +56,7 @@ from crmlab.errors import (
     check_rows,
     require_columns,
 )
+from crmlab.files import read_text
 
 #: First and last admissible dates (inclusive, midnight of the first day / end of the last day).
 EARLIEST_DATE = pd.Timestamp("1678-01-01")
@@ -71,6 +72,9 @@ OFFSET_PATTERN = r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|z|UTC|[+-]\d{2}(?::
 
 #: ``strftime`` directives that ``date_format`` may use.
 DATE_DIRECTIVES = frozenset("aAwdbBmyYHIpMSfzZjUWcxXGuV%")
+
+#: Largest CSV/TSV file read into memory (bytes); larger logs go to the DuckDB engine, which streams.
+MAX_LOG_BYTES = 8 * 1024**3
 
 _FORMAT_HINT = "pass the format of the dates, e.g. date_format='%Y-%m-%d' (or '%d/%m/%Y', '%Y%m%d')"
 
@@ -500,19 +504,10 @@ def read_table(
     if suffix not in {".csv", ".csv.gz", ".txt", ".tsv", ".tsv.gz"}:
         raise DataFileError(f"{path.name}: unknown file type {suffix!r}; use .csv, .tsv or .parquet")
     sep = "\t" if suffix.startswith(".tsv") else ","
-    opener = gzip.open if suffix.endswith(".gz") else open
-    codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
-    try:
-        with opener(path, "rt", encoding=codec, newline="") as handle:
-            text = handle.read()
-    except UnicodeDecodeError as exc:
-        raise DataFileError(
-            f"{path.name} is not {encoding} text (byte {exc.start}: {exc.reason}); pass the file's encoding, "
-            "e.g. encoding='gb18030' for Chinese (GBK) exports or 'cp1252' for Western Windows exports, or "
-            "save the file as UTF-8"
-        ) from exc
-    except (OSError, LookupError, EOFError) as exc:
-        raise DataFileError(f"{path.name} could not be read: {exc}") from exc
+    if suffix.endswith(".gz"):
+        text = _read_gzip_text(path, encoding)
+    else:  # one reader of users' text files: BOMs, UTF-16, and a diagnosis of other encodings
+        text = read_text(path, max_bytes=MAX_LOG_BYTES, encoding=None if _is_utf8(encoding) else encoding)
     header_line = text.split("\n", 1)[0]
     if sep not in header_line and (other := next((c for c in ";\t|" if c in header_line), None)):
         raise DataFileError(
@@ -533,6 +528,25 @@ def read_table(
             "check that every row has as many fields as the header"
         ) from exc
     return table
+
+
+def _is_utf8(encoding: str) -> bool:
+    return isinstance(encoding, str) and encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")
+
+
+def _read_gzip_text(path: Path, encoding: str) -> str:
+    codec = "utf-8-sig" if _is_utf8(encoding) else encoding
+    try:
+        with gzip.open(path, "rt", encoding=codec, newline="") as handle:
+            return handle.read()
+    except UnicodeDecodeError as exc:
+        raise DataFileError(
+            f"{path.name} is not {encoding} text (byte {exc.start}: {exc.reason}); pass the file's encoding, "
+            "e.g. encoding='gb18030' for Chinese (GBK) exports or 'cp1252' for Western Windows exports, or "
+            "save the file as UTF-8"
+        ) from exc
+    except (OSError, LookupError, EOFError) as exc:
+        raise DataFileError(f"{path.name} could not be read: {exc}") from exc
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:

@@ -37,6 +37,7 @@ from crmlab.errors import (
     DataValidationError,
     EmptyDataError,
     ParameterError,
+    check_rows,
     offending_rows,
 )
 from crmlab.transactions import validate_log
@@ -292,11 +293,10 @@ def _prepare(summary: pd.DataFrame, spec: _Model) -> _Patterns:
     frame = pd.DataFrame({k: pd.to_numeric(summary[v], errors="coerce") for k, v in names.items()})
     weights = summary["weights"].to_numpy(dtype=float) if "weights" in summary.columns else np.ones(len(frame))
     for col, source in names.items():
-        _refuse(frame[col].isna(), source, "missing or non-numeric value", "fill in or remove these rows", summary)
-        _refuse(~np.isfinite(frame[col]), source, "infinite value", "fix or remove these rows", summary)
+        check_rows(frame[col].isna(), column=source, problem="missing or non-numeric value", fix="fill in or remove these rows", data=summary)
+        check_rows(~np.isfinite(frame[col]), column=source, problem="infinite value", fix="fix or remove these rows", data=summary)
     x = frame["frequency"]
-    _refuse((x < 0) | (x % 1 != 0), names["frequency"], "frequency must be a whole number >= 0",
-            "frequency counts repeat purchases; rebuild the summary with crmlab.clv.rfm_summary", summary)
+    check_rows((x < 0) | (x % 1 != 0), column=names["frequency"], problem="frequency must be a whole number >= 0", fix="frequency counts repeat purchases; rebuild the summary with crmlab.clv.rfm_summary", data=summary)
     if spec.name == "gamma_gamma":
         repeat = x > 0
         m = frame["monetary_value"]
@@ -316,22 +316,14 @@ def _prepare(summary: pd.DataFrame, spec: _Model) -> _Patterns:
         frame, weights = frame.loc[keep], weights[keep]
     else:
         t_x, T = frame["recency"], frame[spec.columns[2]]
-        _refuse(t_x < 0, names["recency"], "negative recency", "recency is time from first to last purchase", summary)
-        _refuse(t_x > T, names["recency"], f"recency larger than {spec.columns[2]}",
-                "check observation_end: it must not be before the last purchase", summary)
-        _refuse((x == 0) & (t_x != 0), names["recency"], "recency must be 0 when frequency is 0",
-                "rebuild the summary with crmlab.clv.rfm_summary", summary)
+        check_rows(t_x < 0, column=names["recency"], problem="negative recency", fix="recency is time from first to last purchase", data=summary)
+        check_rows(t_x > T, column=names["recency"], problem=f"recency larger than {spec.columns[2]}", fix="check observation_end: it must not be before the last purchase", data=summary)
+        check_rows((x == 0) & (t_x != 0), column=names["recency"], problem="recency must be 0 when frequency is 0", fix="rebuild the summary with crmlab.clv.rfm_summary", data=summary)
         if spec.name == "bgbb":
-            _refuse((x > t_x) | (t_x % 1 != 0) | (T % 1 != 0), names["recency"],
-                    "BG/BB needs whole-number recency and n_periods with frequency <= recency",
-                    "count transaction opportunities (e.g. years) as integers", summary)
+            check_rows((x > t_x) | (t_x % 1 != 0) | (T % 1 != 0), column=names["recency"], problem="BG/BB needs whole-number recency and n_periods with frequency <= recency", fix="count transaction opportunities (e.g. years) as integers", data=summary)
     return _distinct(frame, weights)
 
 
-def _refuse(mask: pd.Series, column: str, problem: str, fix: str, data: pd.DataFrame) -> None:
-    if mask.to_numpy(dtype=bool).any():
-        rows = list(data.index[mask.to_numpy(dtype=bool)])
-        raise DataValidationError(problem, column=column, rows=rows, fix=fix, data=data)
 
 
 @dataclass

@@ -39,7 +39,7 @@ CASES = {
     "observation end before calibration end": (["--observation-end", "2024-01-15"],
                                                ["--observation-end", "must be after", "--calibration-end"]),
     "observation end text": (["--observation-end", "later"], ["--observation-end", "not a date"]),
-    "unknown encoding": (["--encoding", "klingon"], ["could not be read", "klingon"]),
+    "unknown encoding": (["--encoding", "klingon"], ["--encoding", "klingon", "not a known text encoding"]),
     "wrong column": (["--customer-col", "customer"], ["no column 'customer'", "'client'"]),
 }
 

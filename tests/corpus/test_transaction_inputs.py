@@ -251,7 +251,7 @@ def test_booleans_as_amounts(tmp_path):
 def test_encodings(tmp_path):
     text = "customer_id,date,amount\n张三,2024-01-01,10\n李四,2024-01-02,5\n"
     (tmp_path / "gbk.csv").write_bytes(text.encode("gb18030"))
-    _expect(lambda: read_transactions(tmp_path / "gbk.csv"), DataFileError, ["not utf-8 text", "gb18030"])
+    _expect(lambda: read_transactions(tmp_path / "gbk.csv"), DataFileError, ["not UTF-8 text", "GBK/GB18030", "gb18030"])
     assert read_transactions(tmp_path / "gbk.csv", encoding="gb18030")["customer_id"].tolist() == ["张三", "李四"]
     (tmp_path / "bom.csv").write_bytes(text.encode("utf-8-sig"))
     assert read_transactions(tmp_path / "bom.csv")["customer_id"].tolist() == ["张三", "李四"]
