@@ -311,16 +311,23 @@ def _expanded_size(node: yaml.Node, limit: int) -> int:
     return sizes[id(node)]
 
 
-def _precheck(text: str, *, max_depth: int, max_aliases: int) -> None:
-    """Nesting and alias limits checked on libyaml's event stream (C speed, no recursion), so that a
-    deeply nested flow document (``[[[[...``) is refused before PyYAML's Python scanner looks ahead
-    through it. Syntax errors are left to the Python parser, whose messages are the ones shown."""
+def _precheck(text: str, *, max_depth: int, max_aliases: int, max_nodes: int) -> None:
+    """Nesting, alias and size limits checked on libyaml's event stream (C speed, no recursion), so
+    that a deeply nested flow document (``[[[[...``) or a data set of a million values is refused before
+    PyYAML's Python scanner works through it. Syntax errors are left to the Python parser, whose
+    messages are the ones shown."""
     parser = getattr(yaml, "CSafeLoader", None)
     if parser is None:
         return
-    depth = aliases = 0
+    depth = aliases = nodes = 0
     try:
         for event in yaml.parse(text, Loader=parser):
+            if isinstance(event, (yaml.CollectionStartEvent, yaml.ScalarEvent)):
+                nodes += 1
+                if nodes > max_nodes:
+                    raise _LimitError(f"it holds more than {max_nodes:,} values",
+                                      "check that it is the right file (a specification, not a data set), or "
+                                      "pass max_nodes= a larger limit")
             if isinstance(event, yaml.AliasEvent):
                 aliases += 1
                 if aliases > max_aliases:
@@ -381,7 +388,7 @@ def parse_yaml(text: str, *, what: str = "the YAML document", max_depth: int = M
     loader = None
     try:
         loader = _BoundedLoader(text, max_depth=max_depth, max_aliases=max_aliases)
-        _precheck(text, max_depth=max_depth, max_aliases=max_aliases)
+        _precheck(text, max_depth=max_depth, max_aliases=max_aliases, max_nodes=max_nodes)
         node = loader.get_single_node()
         if node is None:
             return None
@@ -389,10 +396,14 @@ def parse_yaml(text: str, *, what: str = "the YAML document", max_depth: int = M
         if size < 0:
             raise _LimitError("an anchor (&name) is used inside itself (*name), which makes an endless value",
                               "refer to an anchor only after its value is complete")
-        if size > max_nodes:
+        if size > max_nodes and loader.aliases:
             raise _LimitError(f"its aliases (*name) expand it to more than {max_nodes:,} values "
                               f"({loader.aliases} aliases in the text)",
                               "write the values out instead of nesting aliases, or pass max_nodes= a larger limit")
+        if size > max_nodes:
+            raise _LimitError(f"it holds more than {max_nodes:,} values",
+                              "check that it is the right file (a specification, not a data set), or pass "
+                              "max_nodes= a larger limit")
         data = loader.construct_document(node)
     except _LimitError as exc:
         raise SpecificationError(what, [exc.problem], fix=exc.fix) from None

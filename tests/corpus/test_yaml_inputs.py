@@ -156,6 +156,8 @@ REFUSED = [
      ["nested more than 50 levels deep (at line 21)", "flatten the structure"]),
     ("nesting-5000-block", BASE + "deep:\n  " + "- " * 5000 + "x\n", SpecificationError,
      ["nested more than 50 levels deep", "max_depth="]),
+    ("a-data-set-not-a-specification", BASE + "data: [" + ", ".join(["1"] * 100_001) + "]\n", SpecificationError,
+     ["it holds more than 100,000 values", "a specification, not a data set"]),
     ("nesting-5000-mappings", BASE + "deep: " + "{a: " * 5000 + "1" + "}" * 5000 + "\n", SpecificationError,
      ["nested more than 50 levels deep"]),
     # the file itself
