@@ -1,9 +1,12 @@
 """CRM adoption by firm size: published statistics, firm-level models and case scorecards.
 
-Four parts, each a set of pure functions on DataFrames (plots take ``ax=`` and return it):
+Five parts, each a set of pure functions on DataFrames (plots take ``ax=`` and return it):
 
 * **Published statistics** (``datasets/crm_adoption_statistics.csv``): validation and charts — the EU
-  level, country bars (with the 2023 break in Eurostat's CRM series) and size-class gaps.
+  level, country bars (with the 2023 break in Eurostat's CRM series) and size-class gaps, each figure
+  drawn by its provenance (primary, derived, second-hand, unsourced).
+* **The CRM market**: the supply-chain source paper's market figures as unsourced claims beside later
+  analyst estimates, forecasts set against outcomes of the same measure, compound growth rates.
 * **Firm-level adoption**: rates by size class with Wilson intervals, the chi-squared test of
   independence with Cramér's V, and a logit of adoption on log(employees), sector and goods/services
   with average marginal effects and a predicted adoption curve with a confidence band.
@@ -13,7 +16,9 @@ Four parts, each a set of pure functions on DataFrames (plots take ``ax=`` and r
 * **Readiness scorecards**: a practice-level instrument built on Gartner's eight building blocks of CRM
   and the source documents' success factors; each practice is scored twice, for *intention* and for
   *reality*, as in QCi's Customer Management Assessment Tool (CMAT); gap tables, radar charts and the
-  recommended CRM tier with first steps.
+  recommended CRM tier with first steps; the source papers' success factors and conditions mapped onto
+  the instrument, and the failure diagnostic after 刘莹莹 (Liu Yingying): each cause of failure, its
+  symptom, the practice that detects it and the countermeasure.
 """
 
 from __future__ import annotations
@@ -873,8 +878,20 @@ MARKET_UNIT = "US$ billion"
 
 
 def market_figures(stats_table: pd.DataFrame) -> pd.DataFrame:
-    """The market-size rows of the statistics table (unit US$ billion), by measure and year, with
-    ``forecast`` (the row is a forecast, :data:`FORECAST_KINDS`) and the provenance label."""
+    """The market-size rows of the statistics table (unit US$ billion), by measure and year.
+
+    Parameters
+    ----------
+    stats_table : pandas.DataFrame
+        The validated statistics table (:func:`crmlab.datasets.load_adoption_statistics`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``indicator``, ``year``, ``value``, ``kind``, ``forecast`` (the row is a forecast,
+        :data:`FORECAST_KINDS`), ``provenance`` and its label, ``source``, ``note``; sorted by measure
+        and year.
+    """
     rows = stats_table[stats_table["unit"] == MARKET_UNIT].copy()
     if rows.empty:
         raise DataValidationError(f"no rows with unit {MARKET_UNIT!r}", column="unit",
@@ -901,7 +918,22 @@ def growth_rate(start: float, end: float, years: float) -> float:
 
 
 def series_growth(stats_table: pd.DataFrame, indicator: str, start_year: int, end_year: int) -> float:
-    """Compound annual growth of one measured (not forecast) market series between two years."""
+    """Compound annual growth of one measured (not forecast) market series between two years.
+
+    Parameters
+    ----------
+    stats_table : pandas.DataFrame
+        The statistics table.
+    indicator : str
+        A market measure, e.g. ``"crm_software_revenue"``.
+    start_year, end_year : int
+        Two years with a measured figure of that measure.
+
+    Returns
+    -------
+    float
+        :func:`growth_rate` of the two figures over ``end_year - start_year`` years.
+    """
     rows = market_figures(stats_table)
     rows = rows[(rows["indicator"] == indicator) & ~rows["forecast"]].set_index("year")["value"]
     missing = [y for y in (start_year, end_year) if y not in rows.index]
@@ -914,9 +946,18 @@ def series_growth(stats_table: pd.DataFrame, indicator: str, start_year: int, en
 def forecast_vs_outcome(stats_table: pd.DataFrame) -> pd.DataFrame:
     """Each market forecast next to the measured figure of the same measure and year, if there is one.
 
-    ``error`` is forecast / outcome − 1 (0.25: the forecast was 25% too high); a forecast with no outcome
-    of its own measure gets NaN and, in ``nearest``, the measured figures of *other* measures for that
-    year — which are not its outcome, only what is known.
+    Parameters
+    ----------
+    stats_table : pandas.DataFrame
+        The statistics table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per forecast: ``indicator``, ``year``, ``forecast``, ``outcome``, ``error`` =
+        forecast / outcome − 1 (0.25: the forecast was 25% too high), ``nearest`` and ``forecaster``.
+        A forecast with no outcome of its own measure gets NaN, and ``nearest`` lists the measured
+        figures of *other* measures for that year — which are not its outcome, only what is known.
     """
     rows = market_figures(stats_table)
     measured = rows[~rows["forecast"]]
@@ -974,7 +1015,22 @@ def plot_market_figures(stats_table: pd.DataFrame, ax: Axes | None = None) -> Ax
 
 def success_factor_map(instrument: pd.DataFrame, scores: pd.DataFrame | None = None) -> pd.DataFrame:
     """The e-commerce paper's five success factors and the supply-chain paper's four conditions, each
-    with the readiness practice that measures it; with ``scores``, each firm's reality score (0-5)."""
+    with the readiness practice that measures it (:data:`FACTOR_SOURCES`, :data:`SOURCE_PAPERS`).
+
+    Parameters
+    ----------
+    instrument : pandas.DataFrame
+        The readiness instrument; its ``source_factor`` column tags one practice per factor.
+    scores : pandas.DataFrame, optional
+        Intention/reality scores (:func:`validate_scorecard`); adds one column of reality scores (0-5)
+        per firm.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``paper`` and ``factor`` (the five factors, then the four conditions):
+        ``practice_id``, ``building_block``, ``practice`` and, with scores, the firms' reality.
+    """
     instrument = validate_instrument(instrument)
     tagged = instrument[instrument["source_factor"].isin(list(FACTOR_SOURCES))]
     missing = sorted(set(FACTOR_SOURCES) - set(tagged["source_factor"]))
@@ -1006,9 +1062,24 @@ def failure_modes() -> pd.DataFrame:
 def failure_diagnostic(scores: pd.DataFrame, instrument: pd.DataFrame, threshold: int = 2) -> pd.DataFrame:
     """Which of the failure problems each firm is exposed to, read off the readiness practice that detects it.
 
-    A firm is ``exposed`` to a problem when the reality score of its detecting practice is at most
-    ``threshold`` (of 5; the default 2 means "partly in place at best"). One row per firm and problem,
-    with the symptom and the countermeasure to act on.
+    The problems are those of 刘莹莹 (Liu Yingying, :data:`SOURCE_PAPERS` ``"firm_size"``):
+    :data:`FAILURE_MODES`. A firm is ``exposed`` to a problem when the reality score of its detecting
+    practice is at most ``threshold``.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Intention/reality scores of one or more firms on every practice of ``instrument``.
+    instrument : pandas.DataFrame
+        The readiness instrument; it must hold every detecting practice (S3, O4, I2, P1, C3, C4).
+    threshold : int, default 2
+        Whole score from 0 to 5; 2 means "partly in place at best".
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``firm`` and ``problem_id``: ``problem``, ``practice_id``, ``intention``,
+        ``reality``, ``exposed``, ``symptom``, ``countermeasure``.
     """
     low, high = SCORE_RANGE
     if isinstance(threshold, bool) or not isinstance(threshold, (int, np.integer)) or not low <= threshold <= high:

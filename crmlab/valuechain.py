@@ -17,6 +17,10 @@ The arithmetic (Porter 1985: margin is total value minus the collective cost of 
   :math:`C'_a = C_a(1 + u_a g) + \\sum_i \\Delta_{ia}` with :math:`u_a` the variable share of the
   activity's cost, hence :math:`M' - M = \\sum_i [g_i (R - \\sum_a u_a C_a) - \\sum_a \\Delta_{ia}]`.
 
+Beyond the firm, a :class:`ValueSystem` (:func:`read_value_system`) places the chain between its
+suppliers', channels' and buyers' chains (Porter 1985, ch. 2) with the CRM links between them, and
+:func:`bullwhip_ratio` prices a shared demand signal (Chen et al. 2000).
+
 Every plot takes ``ax=`` (a new figure when ``None``) and returns it.
 """
 
@@ -1043,6 +1047,23 @@ def read_value_system(source: str | os.PathLike[str] | Mapping[str, Any]) -> Val
     ``target`` are ``chain`` or ``chain.activity`` (an activity key of :data:`ACTIVITIES`), ``kind`` is
     one of :data:`CRM_LINK_KINDS`. Every problem is collected and raised at once as a
     :class:`SpecificationError`. The bundled case is ``datasets/valuesystem_case_ecommerce.yaml``.
+
+    Parameters
+    ----------
+    source : str, os.PathLike or Mapping
+        Path of a YAML file, or the parsed specification.
+
+    Returns
+    -------
+    ValueSystem
+        Chains and links as tables; ``attrs["source"]`` says where they came from.
+
+    Raises
+    ------
+    SpecificationError
+        Listing every problem: unknown roles, chains out of order, no firm or buyer, a lead time on the
+        buyer, unknown chains or activities in links (with the closest name), a chain linked to itself,
+        unknown link kinds, duplicate keys.
     """
     problems: list[str] = []
     if isinstance(source, Mapping):
@@ -1146,9 +1167,20 @@ def _system_links(spec: Mapping[str, Any], chains: pd.DataFrame, problems: list[
 
 
 def crm_links(system: ValueSystem) -> pd.DataFrame:
-    """The CRM links of a value system in words: ``from`` and ``to`` ("Marketplace: Service"), the
-    ``kind`` label, the ``direction`` (upstream: against the flow of goods, towards the suppliers;
-    downstream: with it) and the description."""
+    """The CRM links of a value system in words.
+
+    Parameters
+    ----------
+    system : ValueSystem
+        From :func:`read_value_system`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per link: ``from`` and ``to`` ("chain name: Activity"), the ``kind`` label, the
+        ``direction`` (upstream: against the flow of goods, towards the suppliers; downstream: with it)
+        and the ``description``.
+    """
     labels = activity_labels()
     position = {c: i for i, c in enumerate(system.chains.index)}
     names = system.chains["name"]
@@ -1168,8 +1200,19 @@ def crm_links(system: ValueSystem) -> pd.DataFrame:
 
 
 def link_matrix(system: ValueSystem) -> pd.DataFrame:
-    """How many CRM links of each kind join each pair of chains (rows ``source -> target``, columns
-    the link kinds, and a ``total``); pairs in value-system order."""
+    """How many CRM links of each kind join each pair of chains.
+
+    Parameters
+    ----------
+    system : ValueSystem
+        From :func:`read_value_system`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows ``"source -> target"`` (ordered by the source's, then the target's position upstream to
+        downstream), one integer column per kind of :data:`CRM_LINK_KINDS` and a ``total``.
+    """
     links = system.links
     pair = links["source_chain"] + " -> " + links["target_chain"]
     table = pd.crosstab(pair, links["kind"]).reindex(columns=list(CRM_LINK_KINDS), fill_value=0)
@@ -1238,9 +1281,25 @@ def bullwhip_ratio(lead_times: Sequence[float], window: int, shared_demand: bool
 def value_system_bullwhip(system: ValueSystem, lead_times: Mapping[str, float] | None = None,
                           window: int | None = None) -> pd.DataFrame:
     """Variance of each stocking chain's orders relative to the buyers' demand, without and with the
-    channel's customer demand shared up the chain (:func:`bullwhip_ratio` on the chains' lead times,
-    from the chain next to the buyer upwards). ``lead_times`` overrides some chains' lead times and
-    ``window`` the forecast window, for what-if questions."""
+    buyers' demand shared up the chain (:func:`bullwhip_ratio` on the chains' lead times, from the chain
+    next to the buyer upwards).
+
+    Parameters
+    ----------
+    system : ValueSystem
+        From :func:`read_value_system`.
+    lead_times : Mapping of str to float, optional
+        New lead times for some stocking chains (by key), for what-if questions.
+    window : int, optional
+        Forecast window in periods (default: the system's ``forecast_window``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by chain, buyer-side first: ``name``, ``role``, ``lead_time``, ``ratio_not_shared``
+        (exact), ``lower_bound_not_shared`` (Chen et al.), ``ratio_shared`` and ``reduction``
+        = 1 − shared / not shared.
+    """
     chains = system.chains[system.chains["role"] != "buyer"].iloc[::-1]
     leads = chains["lead_time"].copy()
     for key, value in (lead_times or {}).items():
