@@ -329,7 +329,8 @@ def schedules_html(plans: pd.DataFrame, cmap: pd.DataFrame) -> str:
         first = plan.iloc[0]
         hours = plan["minutes"].sum() / 60
         out.append(f'<h3 id="plan-{html.escape(sid)}">{html.escape(first["title"])}</h3>')
-        out.append(f"<p>{html.escape(first['audience'])}; {len(plan)} sessions, {hours:g} hours in all.</p>")
+        audience = first["audience"][:1].upper() + first["audience"][1:]
+        out.append(f"<p>{html.escape(audience)}; {len(plan)} sessions, {hours:g} hours in all.</p>")
         rows = []
         for _, s in plan.iterrows():
             links = ", ".join(

@@ -30,7 +30,7 @@ from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
 from crmlab.clv import _lifetimes as lt
 from crmlab.clv.contractual import ShiftedBetaGeometricModel, churn_patterns, sbg_loglik, survivor_table
-from crmlab.clv.data import check_freq, period_codes
+from crmlab.clv.data import check_freq, holdout_periods, period_codes
 from crmlab.errors import (
     ConvergenceError,
     CrmlabWarning,
@@ -40,7 +40,7 @@ from crmlab.errors import (
     check_rows,
     offending_rows,
 )
-from crmlab.transactions import validate_log
+from crmlab.transactions import leave_out_after_end, to_timestamp, validate_log
 
 ArrayLike = pd.Series | np.ndarray | Sequence[float] | float
 
@@ -967,13 +967,12 @@ def tracking(
         raise ParameterError("calibration_end is required: the date that ends the calibration period")
     check_freq(freq, freq_multiplier)
     customers, dates, _ = validate_log(transactions, customer_col, date_col)
-    cal_end = pd.Timestamp(calibration_end)
-    obs_end = pd.Timestamp(dates.max()) if observation_end is None else pd.Timestamp(observation_end)
-    if obs_end <= cal_end:
-        raise ParameterError(f"observation_end {obs_end} must be after calibration_end {cal_end}")
+    cal_end = to_timestamp(calibration_end, "calibration_end")
+    obs_end = pd.Timestamp(dates.max()) if observation_end is None else to_timestamp(observation_end, "observation_end")
+    cal_period, end_period = holdout_periods(cal_end, obs_end, freq)
     codes = period_codes(dates, freq)
-    cal_period, end_period = (int(c) for c in period_codes(np.array([cal_end.asm8, obs_end.asm8]), freq))
     keep = codes <= end_period
+    leave_out_after_end(int(len(keep) - np.count_nonzero(keep)), len(keep), obs_end, date_col)
     cust, _ = pd.factorize(customers[keep], sort=True)
     codes = codes[keep]
     order = np.lexsort((codes, cust))
@@ -1063,10 +1062,11 @@ def alive_path(
             f"no transaction of customer {customer!r}", column=customer_col,
             fix=f"pick an id from the {customer_col!r} column (ids are compared as they are stored, e.g. '1' not 1)",
         )
-    end = pd.Timestamp(dates.max()) if observation_end is None else pd.Timestamp(observation_end)
-    periods = np.unique(period_codes(dates[mine], freq))
+    end = pd.Timestamp(dates.max()) if observation_end is None else to_timestamp(observation_end, "observation_end")
+    periods = period_codes(dates[mine], freq)
     end_period = int(period_codes(np.array([end.asm8]), freq)[0])
-    periods = periods[periods <= end_period]
+    leave_out_after_end(int(np.count_nonzero(periods > end_period)), len(periods), end, date_col)
+    periods = np.unique(periods[periods <= end_period])
     grid = np.arange(periods[0], end_period + 1)
     x = np.searchsorted(periods, grid, side="right") - 1
     t_x = (periods[x] - periods[0]) / freq_multiplier
