@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crmlab import clv
+from crmlab.clv import ids as ids_module
 from crmlab.clv.ids import KEY_BYTES, customer_codes, factorize_sorted
 from crmlab.errors import CrmlabWarning
 
@@ -100,6 +101,21 @@ def test_coding_paths_equal_sorted_factorize(ids: list[str], kind: str) -> None:
     _assert_same_as_factorize(_as(ids, kind))
 
 
+@pytest.mark.parametrize("ids", [
+    ["C%07d" % i for i in np.random.default_rng(6).integers(0, 10**7, 5000)],  # fixed width 8
+    ["C%d" % i for i in np.random.default_rng(7).integers(0, 10**6, 5000)],  # mixed widths
+    [f"{i:08x}" for i in np.random.default_rng(8).integers(0, 2**32, 5000)],  # densified on the way
+])
+@pytest.mark.parametrize("kind", ["str", "object", "arrow string"])
+def test_parallel_halves_give_the_same_codes(ids: list[str], kind: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """From ids.PARALLEL_ROWS rows on, the row passes run in two halves on two threads."""
+    monkeypatch.setattr(ids_module, "PARALLEL_ROWS", 100)
+    monkeypatch.setattr(ids_module.os, "cpu_count", lambda: 2)
+    _assert_same_as_factorize(_as(ids, kind))
+    codes, n_codes, ids_of = customer_codes(_as(ids, kind))
+    assert ids_of(codes).tolist() == ids  # every row's code maps back to its own id
+
+
 def test_chunked_and_sliced_arrow_ids() -> None:
     """Arrow ids in several chunks, one of them a slice with an offset, code as one column."""
     whole = pa.array(["d", "b", "zz", "a", "b", "c", "a", "longer than eight", "d"])
@@ -108,6 +124,9 @@ def test_chunked_and_sliced_arrow_ids() -> None:
     _assert_same_as_factorize(series)
     short = pa.chunked_array([whole.slice(1, 2), pa.array(["b", "ab", "a"], type=pa.string())])
     _assert_same_as_factorize(pd.Series(pd.arrays.ArrowExtensionArray(short)))
+    codes = pa.array(["C0000003", "C0000001", "C0000002", "C0000001", "C0000000"])  # fixed width 8
+    fixed = pa.chunked_array([codes.slice(1, 3), codes.slice(3), pa.array(["C0000009"], type=pa.string())])
+    _assert_same_as_factorize(pd.Series(pd.arrays.ArrowExtensionArray(fixed)))
 
 
 def test_category_codes_follow_the_ids_not_the_categories() -> None:

@@ -27,15 +27,20 @@ of the ids as values, in sorted order).
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Callable
-from typing import NamedTuple
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 #: Widest id (in UTF-8 bytes) that the integer-key path handles; longer ids are hashed by Arrow.
 KEY_BYTES = 8
+#: From this many rows on, the integer-key path runs its row passes in two halves on two threads
+#: (numpy releases the GIL in them).
+PARALLEL_ROWS = 1 << 20
 
 # word masks keeping the first L bytes in memory order (whatever the byte order), for L = 0..8
 _PREFIX_MASK = (np.arange(KEY_BYTES)[None, :] < np.arange(KEY_BYTES + 1)[:, None]).astype(np.uint8) * np.uint8(255)
@@ -233,7 +238,11 @@ def _take_ids(values: pd.api.extensions.ExtensionArray, codes: np.ndarray, n_cod
         if not row_of:
             index_type = np.int32 if len(codes) < 2**31 else np.int64
             rows = np.zeros(n_codes, dtype=index_type)
-            rows[codes] = np.arange(len(codes), dtype=index_type)
+
+            def scatter(block: slice) -> None:  # any row of a code will do, so the halves may race
+                rows[codes[block]] = np.arange(block.start, block.stop, dtype=index_type)
+
+            _each(scatter, _halves(len(codes)))
             row_of.append(rows)
         taken = values.take(row_of[0][np.asarray(wanted, dtype=np.int64)].astype(np.int64))
         if type(taken) is pd.arrays.NumpyExtensionArray:  # object ids stay object, not str
@@ -243,47 +252,91 @@ def _take_ids(values: pd.api.extensions.ExtensionArray, codes: np.ndarray, n_cod
     return ids_of
 
 
+def _halves(n: int) -> list[slice]:
+    """Row blocks for the parallel passes: two halves from :data:`PARALLEL_ROWS` rows on, else one."""
+    if n < PARALLEL_ROWS or (os.cpu_count() or 1) < 2:
+        return [slice(0, n)]
+    return [slice(0, n // 2), slice(n // 2, n)]
+
+
+def _each(function: Callable[[Any], object], items: Iterable[Any]) -> list:
+    """``function`` on every item (a row block), on one thread per item when there are several."""
+    items = list(items)
+    if len(items) == 1:
+        return [function(items[0])]
+    with ThreadPoolExecutor(min(len(items), 2)) as pool:
+        return list(pool.map(function, items))
+
+
+def _chunk_keys(chunk: object, keys: np.ndarray) -> int | None:
+    """Write the 8-byte word of each id of one Arrow chunk into ``keys``; the longest id's length, or
+    None when an id is longer than 8 bytes or the data hold a NUL byte."""
+    offsets, data = _offsets_and_bytes(chunk)
+    n = len(offsets) - 1
+    if n == 0:
+        return 0
+    lengths = np.diff(offsets)
+    shortest, longest = int(lengths.min()), int(lengths.max())
+    low, high = int(offsets[0]), int(offsets[-1])
+    if longest > KEY_BYTES or (high > low and int(data[low:high].min()) == 0):
+        return None  # too long, or a NUL byte that could collide with the zero padding
+    if longest == 0:  # only empty ids
+        keys[:] = 0
+    elif shortest == longest == KEY_BYTES:  # fixed width 8: the data buffer is the keys
+        keys[:] = np.ndarray(shape=(n,), dtype=np.uint64, buffer=data, offset=low, strides=(KEY_BYTES,))
+    else:
+        padded = np.zeros(high - low + KEY_BYTES, dtype=np.uint8)
+        padded[: high - low] = data[low:high]
+        if shortest == longest:  # fixed width: the word of row i starts at byte i * width
+            keys[:] = np.ndarray(shape=(n,), dtype=np.uint64, buffer=padded, strides=(shortest,))
+            keys &= _PREFIX_MASK[shortest]  # clear the next id's bytes
+        else:  # the 8 bytes starting at every byte position (an unaligned view), taken at the offsets
+            words = np.ndarray(shape=(high - low + 1,), dtype=np.uint64, buffer=padded, strides=(1,))
+            keys[:] = words[offsets[:-1] - low]
+            keys &= _PREFIX_MASK[lengths]
+    return longest
+
+
 def _short_text_codes(chunks: list, n_rows: int) -> tuple[np.ndarray, int] | None:
     """Order-preserving integer codes of ids of at most 8 UTF-8 bytes without NUL bytes, else None.
 
-    Each id's bytes are read as one 8-byte word (zero-padded), whose four big-endian 16-bit lanes,
-    compared in turn, order the ids exactly as the strings.
+    Each id's bytes are read as one 8-byte word, zero-padded after the id; its four 16-bit lanes, each
+    read as a big-endian number and compared in turn, order the ids exactly as the strings.
     """
     keys = np.empty(n_rows, dtype=np.uint64)
-    done, longest = 0, 0
+    pieces, done = [], 0  # (Arrow chunk or half of one, its rows in keys)
     for chunk in chunks:
-        offsets, data = _offsets_and_bytes(chunk)
-        n = len(offsets) - 1
-        if n == 0:
-            continue
-        lengths = np.diff(offsets)
-        shortest, chunk_longest = int(lengths.min()), int(lengths.max())
-        if chunk_longest > KEY_BYTES:
-            return None
-        longest = max(longest, chunk_longest)
-        low, high = int(offsets[0]), int(offsets[-1])
-        if high > low and int(data[low:high].min()) == 0:
-            return None  # a NUL byte could collide with the zero padding
-        padded = np.zeros(high - low + KEY_BYTES, dtype=np.uint8)
-        padded[: high - low] = data[low:high]
-        # the 8 bytes starting at every byte position, as one word in memory order (an unaligned view)
-        words = np.ndarray(shape=(high - low + 1,), dtype=np.uint64, buffer=padded, strides=(1,))
-        chunk_keys = keys[done : done + n]
-        chunk_keys[:] = words[offsets[:-1] - low]
-        # clear the bytes after each id (the next id's)
-        if shortest == chunk_longest:
-            chunk_keys &= _PREFIX_MASK[shortest]
-        else:
-            chunk_keys &= _PREFIX_MASK[lengths]
-        done += n
-    lanes = keys.view(">u2").reshape(n_rows, KEY_BYTES // 2)  # bytes (2j, 2j + 1) of each id
-    return _lane_codes(lanes[:, : (longest + 1) // 2])
+        for block in _halves(len(chunk)):
+            pieces.append((chunk.slice(block.start, block.stop - block.start), done + block.start))
+        done += len(chunk)
+    longest = _each(lambda piece: _chunk_keys(piece[0], keys[piece[1] : piece[1] + len(piece[0])]), pieces)
+    if any(width is None for width in longest):
+        return None
+    lanes = keys.view(np.uint16).reshape(n_rows, KEY_BYTES // 2)[:, : (max(longest, default=0) + 1) // 2]
+    return _lane_codes(lanes, swapped=sys.byteorder == "little")
 
 
-def _lane_codes(lanes: np.ndarray) -> tuple[np.ndarray, int]:
+# 16-bit values with their two bytes exchanged (a little-endian lane read as a big-endian number)
+_SWAP16 = np.arange(1 << 16, dtype=np.uint16).byteswap()
+
+
+def _seen(values: np.ndarray, size: int) -> np.ndarray:
+    """Which of ``0 .. size - 1`` occur in ``values`` (integers), with a parallel scatter."""
+    def mark(block: slice) -> np.ndarray:
+        seen = np.zeros(size, dtype=bool)
+        seen[values[block]] = True
+        return seen
+
+    tables = _each(mark, _halves(len(values)))
+    return tables[0] if len(tables) == 1 else np.logical_or(tables[0], tables[1])
+
+
+def _lane_codes(lanes: np.ndarray, swapped: bool = False) -> tuple[np.ndarray, int]:
     """Order-preserving codes of rows of 16-bit lanes (compared left to right): each lane ranked among
     the values it takes, the ranks combined in mixed radix.
 
+    With ``swapped``, each lane holds its two bytes in little-endian order and is ranked by the
+    byte-swapped (big-endian) value, through a 65,536-entry table, so the rows are never byte-swapped.
     The code range is the product of the lanes' numbers of distinct values. Whenever it would grow
     past 16 times the number of rows, and at the end when it is not under 4 times the rows, the codes
     are made dense again (:func:`_densify`). Codes are int32 while they fit.
@@ -294,21 +347,33 @@ def _lane_codes(lanes: np.ndarray) -> tuple[np.ndarray, int]:
     n_codes = 1
     for column in range(lanes.shape[1]):
         lane = lanes[:, column]
-        seen = np.zeros(1 << 16, dtype=bool)
-        seen[lane] = True
+        seen = _seen(lane, 1 << 16)
         radix = int(np.count_nonzero(seen))
         if radix == 1:
             continue  # the same two bytes in every id: no information
         if codes is not None and n_codes * radix > limit:
             codes, n_codes = _densify(codes, n_codes)
         code_type = np.int32 if n_codes * radix < 2**31 else np.int64
-        rank = (np.cumsum(seen) - 1).astype(code_type)[lane]
+        if swapped:  # rank of value v = number of seen values whose swapped value is below swap(v)
+            rank = (np.cumsum(seen[_SWAP16]) - 1).astype(code_type)[_SWAP16]
+        else:
+            rank = (np.cumsum(seen) - 1).astype(code_type)
         if codes is None:
-            codes = rank
+            codes = np.empty(n, dtype=code_type)
+
+            def first(block: slice) -> None:
+                codes[block] = rank[lane[block]]
+
+            _each(first, _halves(n))
         else:
             codes = codes.astype(code_type, copy=False)
-            codes *= radix
-            codes += rank
+
+            def combine(block: slice) -> None:
+                part = codes[block]
+                part *= radix
+                part += rank[lane[block]]
+
+            _each(combine, _halves(n))
         n_codes *= radix
     if codes is None:
         return np.zeros(n, dtype=np.int32), 1
@@ -321,11 +386,16 @@ def _densify(codes: np.ndarray, n_codes: int) -> tuple[np.ndarray, int]:
     """Codes ``0 .. k - 1`` in the same order: through a table of the codes seen while it is at most 16
     times the rows, else by ``pd.factorize(sort=True)`` on the integers."""
     if n_codes <= 16 * len(codes) + (1 << 16):
-        seen = np.zeros(n_codes, dtype=bool)
-        seen[codes] = True
-        dense = np.cumsum(seen, dtype=np.int64) - 1
+        dense = np.cumsum(_seen(codes, n_codes), dtype=np.int64) - 1
         n_dense = int(dense[-1]) + 1
-        return dense.astype(np.int32 if n_dense < 2**31 else np.int64)[codes], n_dense
+        dense = dense.astype(np.int32 if n_dense < 2**31 else np.int64)
+        out = np.empty(len(codes), dtype=dense.dtype)
+
+        def gather(block: slice) -> None:
+            out[block] = dense[codes[block]]
+
+        _each(gather, _halves(len(codes)))
+        return out, n_dense
     dense, uniques = pd.factorize(codes, sort=True)
     return dense.astype(np.int64, copy=False), len(uniques)
 
