@@ -223,6 +223,12 @@ def importance_performance(importance: pd.Series, performance: pd.Series, *,
     if missing:
         raise DataValidationError(f"attributes without both importance and performance: {missing}",
                                   fix="pass two Series indexed by the same attributes")
+    for column in ("importance", "performance"):
+        values = pd.to_numeric(joined[column], errors="coerce").astype("float64")
+        check_rows(~np.isfinite(values), column=column, problem="missing, non-numeric or infinite value",
+                   fix="give every attribute a finite importance and performance (a quadrant needs both)",
+                   data=joined)
+        joined[column] = values
     i_split = joined["importance"].mean() if importance_split is None else importance_split
     p_split = joined["performance"].mean() if performance_split is None else performance_split
     joined["quadrant"] = [QUADRANTS[(i >= i_split, p >= p_split)]

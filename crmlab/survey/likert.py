@@ -307,21 +307,47 @@ def clean_responses(data: pd.DataFrame, questionnaire: Questionnaire, *,
 
 
 def reverse_code(data: pd.DataFrame, questionnaire: Questionnaire, items: Sequence[str] | None = None) -> pd.DataFrame:
-    """Recode reverse-keyed items (or ``items``) as (low + high) - x; other columns are unchanged."""
+    """Recode reverse-keyed items (or ``items``) as (low + high) - x; other columns are unchanged.
+
+    Missing answers stay missing; an answer off the item's scale (e.g. a "don't know" code 99, which
+    would become -93) or an item the questionnaire does not declare is refused.
+    """
     names = [it.name for it in questionnaire.items if it.reverse] if items is None else list(items)
     require_columns(data, names, what="the survey data")
+    unknown = [n for n in names if n not in questionnaire.names]
+    if unknown:
+        raise SpecificationError(f"questionnaire {questionnaire.name!r}", [f"items not declared: {unknown}"],
+                                 fix="reverse only items of the questionnaire (their scale gives low + high)")
     out = data.copy()
     for name in names:
         it = questionnaire[name]
-        out[name] = (it.low + it.high) - out[name]
+        _require_on_scale(data[name], it, points=False)
+        out[name] = (it.low + it.high) - pd.to_numeric(out[name])
     return out
 
 
+def _require_on_scale(values: pd.Series, item: Item, *, points: bool = True) -> None:
+    """Refuse answers that are present but not one of the item's scale points (``points=True``) or
+    not a number from low to high (``points=False``: item means filled in by clean_responses pass)."""
+    is_bool = values.map(lambda v: isinstance(v, (bool, np.bool_))).astype(bool)
+    number = pd.to_numeric(values.where(~is_bool), errors="coerce")
+    inside = number.isin(item.categories) if points else number.between(item.low, item.high)
+    off = values.notna() & (is_bool | ~inside)
+    check_rows(off, column=item.name,
+               problem=f"answers that are not {'on the scale' if points else 'numbers from'} {item.low}-{item.high}",
+               fix="check the answers with crmlab.survey.check_responses and clean them with clean_responses first")
+
+
 def as_ordered(data: pd.DataFrame, questionnaire: Questionnaire) -> pd.DataFrame:
-    """Items as ordered categoricals with every scale point as a category (even unused ones)."""
+    """Items as ordered categoricals with every scale point as a category (even unused ones).
+
+    An answer off the scale is refused (pandas would turn it into a missing value without a word).
+    """
+    _require_single_columns(data, questionnaire.names)
     out = pd.DataFrame(index=data.index)
     for name in questionnaire.names:
         it = questionnaire[name]
+        _require_on_scale(data[name], it)
         out[name] = pd.Categorical(data[name], categories=it.categories, ordered=True)
     return out
 

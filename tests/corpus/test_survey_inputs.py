@@ -120,6 +120,14 @@ REFUSED: list[tuple[str, Callable[[], object], type[CrmlabError], list[str]]] = 
     ("clean-no-rows", lambda: survey.clean_responses(answers(GOOD).iloc[:0], Q), EmptyDataError, ["no rows"]),
     ("clean-unknown-policy", lambda: survey.clean_responses(answers(GOOD), Q, missing="drop"),
      SpecificationError, ["missing='drop' is not one of"]),
+    ("reverse-dont-know-code", lambda: survey.reverse_code(answers([[1, 99, 3], *GOOD[1:]]), Q), DataValidationError,
+     ["column 'q2': answers that are not numbers from 1-5", "[0]", "check_responses"]),
+    ("reverse-undeclared-item", lambda: survey.reverse_code(answers(GOOD, q9=[1] * 5), Q, items=["q9"]),
+     SpecificationError, ["items not declared: ['q9']"]),
+    ("ordered-off-scale-answer", lambda: survey.as_ordered(answers([[1, 2, 3], [2, 3, 6], *GOOD[2:]]), Q),
+     DataValidationError, ["column 'q3': answers that are not on the scale 1-5", "[1]"]),
+    ("ordered-half-point", lambda: survey.as_ordered(answers([[1, 2.5, 3], *GOOD[1:]]), Q),
+     DataValidationError, ["column 'q2': answers that are not on the scale 1-5"]),
     # reliability
     ("alpha-constant-item", lambda: survey.cronbach_alpha(with_(a2=3), BLOCK_A), DataValidationError,
      ["column 'a2'", "1 item(s) have the same answer from every respondent", "Cronbach's alpha is undefined",
@@ -197,6 +205,12 @@ REFUSED: list[tuple[str, Callable[[], object], type[CrmlabError], list[str]]] = 
      ["['b2']", "the Shapley decomposition is undefined"]),
     ("ordinal-constant-predictor", lambda: survey.ordinal_logit(with_(a1=1), "b1", ["a1", "a2"]),
      DataValidationError, ["['a1']", "the ordinal model is undefined"]),
+    ("ipa-infinite-importance", lambda: survey.importance_performance(
+        pd.Series({"Quality": 0.5, "Value": np.inf}), pd.Series({"Quality": 70.0, "Value": 60.0})),
+     DataValidationError, ["column 'importance': missing, non-numeric or infinite value", "['Value']"]),
+    ("ipa-missing-performance", lambda: survey.importance_performance(
+        pd.Series({"Quality": 0.5, "Value": 0.2}), pd.Series({"Quality": 70.0, "Value": np.nan})),
+     DataValidationError, ["column 'performance'", "['Value']", "a quadrant needs both"]),
     ("performance-weight-absent", lambda: survey.construct_performance(
         likert(), {"A": BLOCK_A}, pd.DataFrame({"item": ["a1", "a2"], "weight": [0.5, 0.5]}), (1, 5)),
      DataValidationError, ["no outer weight for the items ['a3']"]),
