@@ -14,7 +14,6 @@ names the column, shows the first offending rows and says how to fix them.
 from __future__ import annotations
 
 import functools
-import gzip
 import importlib.util
 import os
 import warnings

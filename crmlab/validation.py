@@ -9,13 +9,17 @@ kind of argument, the argument's name in every message.
 from __future__ import annotations
 
 import math
+import numbers
 import os
 from collections.abc import Sequence
 from numbers import Real
 from pathlib import Path
 from typing import Any
 
-from crmlab.errors import CrmlabError, ParameterError
+import numpy as np
+import pandas as pd
+
+from crmlab.errors import CrmlabError, ParameterError, check_rows
 
 
 def check_number(
@@ -95,3 +99,43 @@ def check_output_file(file: str | os.PathLike[str], *, force: bool, name: str) -
     if path.exists() and not force:
         raise CrmlabError(f"{name} {str(path)!r} exists; choose another name, or pass --force to overwrite it")
     return path
+
+
+def is_number(x: Any) -> bool:
+    """A finite real number (not a bool).
+
+    Examples
+    --------
+    >>> is_number(0.5), is_number(True), is_number(float("inf")), is_number("1")
+    (True, False, False, False)
+    """
+    return isinstance(x, numbers.Real) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def is_count(x: Any) -> bool:
+    """A whole number >= 1 (not a bool).
+
+    Examples
+    --------
+    >>> is_count(3), is_count(0), is_count(2.0), is_count(True)
+    (True, False, False, False)
+    """
+    return isinstance(x, numbers.Integral) and not isinstance(x, bool) and x >= 1
+
+
+def numeric_column(df: pd.DataFrame, column: str, what: str) -> pd.Series:
+    """``df[column]`` as float64, refused (naming the rows) where a value is missing, not a number or infinite.
+
+    Examples
+    --------
+    >>> numeric_column(pd.DataFrame({"cost": ["3", "4.5"]}), "cost", "cost").tolist()
+    [3.0, 4.5]
+    """
+    values = pd.to_numeric(df[column], errors="coerce")
+    check_rows(values.isna() & df[column].notna(), column=column, problem=f"{what} is not a number",
+               fix="remove units, currency symbols and thousands separators", data=df)
+    check_rows(df[column].isna(), column=column, problem=f"missing {what}", fix="fill in or remove these rows",
+               data=df)
+    check_rows(~np.isfinite(values.astype(float)), column=column, problem=f"{what} is infinite",
+               fix="use finite numbers", data=df)
+    return values.astype("float64")

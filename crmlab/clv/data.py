@@ -9,14 +9,13 @@ does not count, so
 * ``T``         = (observation-end period - first purchase period) / ``freq_multiplier``,
 * ``monetary_value`` = mean spend of the repeat periods (spend summed within a period), 0 when x = 0.
 
-The period arithmetic is defined once, in :data:`PERIOD_UNITS` / :func:`period_codes` (numpy) and
+The period arithmetic is defined once, in :mod:`crmlab.transactions` (:data:`PERIOD_UNITS`, :func:`period_codes` in numpy and
 :func:`period_sql` (the same integer arithmetic as SQL, for an out-of-core engine such as DuckDB), and
 the summary columns once, in :func:`summary_columns`.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from typing import Any
 
