@@ -66,15 +66,19 @@ def test_sharp_png_keeps_the_display_size():
     plt.close(fig)
 
 
-@pytest.mark.parametrize("name", ["00", "04"])
-def test_stored_figures_are_drawn_at_the_figure_dpi(name):
+def _course_notebooks():
+    from crmlab import course
+
+    return course.notebooks()
+
+
+@pytest.mark.parametrize("path", _course_notebooks(), ids=lambda p: p.name[:2])
+def test_stored_figures_are_drawn_at_the_figure_dpi(path):
     import base64
 
     import nbformat
 
-    from crmlab import course
-
-    nb = nbformat.read(course.find_notebook(name), as_version=4)
+    nb = nbformat.read(path, as_version=4)
     images = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if "image/png" in o.get("data", {})]
     assert images
     for out in images:
