@@ -277,6 +277,14 @@ def test_duplicate_keys_raise_unless_collected() -> None:
     assert found == ["duplicate key 'a' at line 3 (first at line 1)"]
 
 
+def test_merge_keys_are_not_duplicates() -> None:
+    """'<<: *base' merges a mapping; a key written next to it overrides the merged one (YAML 1.1 merge)."""
+    doc = parse_yaml("base: &b {x: 1, z: 0}\nother:\n  <<: *b\n  x: 2\n")
+    assert doc == {"base": {"x": 1, "z": 0}, "other": {"x": 2, "z": 0}}
+    with pytest.raises(SpecificationError, match=r"duplicate key 'x' at line 5 \(first at line 4\)"):
+        parse_yaml("base: &b {x: 1}\nother:\n  <<: *b\n  x: 2\n  x: 3\n")
+
+
 def test_numbers_yaml_would_misread_are_kept_as_text() -> None:
     doc = parse_yaml("octal: 010\nbase60: 1:30\nno_dot: 2e6\nhex: 0x1F\nfloat: 1.5e+3\nplain: 1_000\nneg: -7\n")
     assert doc == {"octal": "010", "base60": "1:30", "no_dot": "2e6", "hex": 31, "float": 1500.0,
