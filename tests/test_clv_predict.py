@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from reference import btyd
+from reference import btyd, fhs2010
 from scipy import integrate, stats
 
 from crmlab import clv
@@ -289,6 +289,12 @@ def test_bgbb_probability_alive_next_and_last(bgbb):
     assert float(clv.probability_alive(bgbb, 6, 6, 6)) == pytest.approx((delta + 6) / (gamma + delta + 6), rel=1e-10)
     with pytest.raises(ParameterError, match="at="):
         clv.probability_alive(bgbb, 1, 1, 6, at="now")
+
+
+def test_bgbb_reproduces_hardies_tracking_spreadsheet(bgbb):
+    assert [round(bgbb.params_[k], 3) for k in fhs2010.ESTIMATES] == list(fhs2010.ESTIMATES.values())
+    np.testing.assert_allclose(clv.expected_repeat_purchases(bgbb, np.arange(1, 12)), fhs2010.EXPECTED_REPEAT_DONATIONS,
+                               rtol=0, atol=5e-5)  # 4 decimals
 
 
 def test_bgbb_expected_repeat_purchases_and_tracking(bgbb):
