@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from crmlab import cli, clv, course, datasets
+from crmlab.clv.report import rate_per_unit
 from crmlab.errors import CrmlabError, CrmlabWarning
 
 DATA = Path(__file__).parent / "data"
@@ -52,6 +53,10 @@ def test_clv_on_cdnow_writes_predictions_and_report(cdnow_csv, tmp_path):
     )
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "data:image/png;base64," in page and "holdout MAE per customer" in page
+    # the annual rate, converted to weeks and stated both ways; the horizon in years and dates
+    weekly = rate_per_unit(0.10, 365.25 / 7)
+    assert (1 + weekly) ** (365.25 / 7) == pytest.approx(1.10, rel=1e-12)
+    assert f"10.00% a year = {weekly:.4%} a week" in page and "52 weeks = 1.00 years, from 1998-06-30" in page
     assert (out / "report.png").stat().st_size > 20_000
 
 
