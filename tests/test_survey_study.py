@@ -90,6 +90,8 @@ def test_missing_and_malformed_parameters_are_named(tmp_path):
         survey_study(str(path), BLOCKS, PATHS, [1, 5], loyalty="Loyalty")
     with pytest.raises(CrmlabError, match="parameter 'loyalty_levels' must be 4 increasing"):
         survey_study(str(path), BLOCKS, PATHS, [1, 5], loyalty_levels=[0, 6, 8, 10, 12])
+    with pytest.raises(CrmlabError, match="parameter 'loyalty_levels' must be 4 increasing"):
+        survey_study(str(path), BLOCKS, PATHS, [1, 5], loyalty_levels=[0, "low", 4, 5])
     with pytest.raises(MissingColumnError):
         survey_study(str(path), {**BLOCKS, "Treue": ["tr_1", "tr_9"]}, PATHS, [1, 5])
     with pytest.raises(CrmlabError, match="no such file"):

@@ -217,7 +217,10 @@ def survey_study(
     if loyalty_levels is None:
         edges = loyalty_level_edges((low, high))
     else:
-        edges = [int(e) if float(e).is_integer() else float(e) for e in loyalty_levels]
+        try:
+            edges = [int(e) if float(e).is_integer() else float(e) for e in loyalty_levels]
+        except (TypeError, ValueError):
+            edges = []
         if len(edges) != 4 or sorted(edges) != edges or len(set(edges)) != 4 or edges[0] >= low or edges[-1] < high:
             raise CrmlabError(f"parameter 'loyalty_levels' must be 4 increasing bin edges from below {low} to "
                               f"{high} or more (low, mid, high: (e0, e1], (e1, e2], (e2, e3]); got {loyalty_levels!r}; "
