@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from reference import fh2007
+from reference import fh2007, fh2010
 from scipy.special import betaln
 
 from crmlab import clv
@@ -100,6 +100,26 @@ def test_del_and_derl_against_direct_sums(regular):
     assert clv.discounted_expected_lifetime(regular, d) == pytest.approx(1 + derl[0] / 1.1, rel=1e-12)
     with pytest.raises(ParameterError, match="discount_rate"):
         clv.discounted_expected_lifetime(regular, 0)
+
+
+def sbg_with(params: dict[str, float]):
+    from crmlab.clv.contractual import ShiftedBetaGeometricModel
+
+    model = ShiftedBetaGeometricModel()
+    model.params_ = pd.Series(params)
+    return model
+
+
+def test_derl_reproduces_fader_hardie_2010_table_3():
+    d, n = fh2010.DISCOUNT_RATE, fh2010.RENEWALS
+    for params, published in ((fh2010.CASE_1, fh2010.DERL_CASE_1), (fh2010.CASE_2, fh2010.DERL_CASE_2)):
+        derl = clv.discounted_expected_residual_lifetime(sbg_with(params), n, d)
+        np.testing.assert_allclose(derl, published, rtol=0, atol=0.005)  # 2 decimals
+    rounded = clv.discounted_expected_residual_lifetime(sbg_with(fh2010.CASE_2_PRINTED), n, d)
+    np.testing.assert_allclose(rounded, fh2010.DERL_CASE_2, rtol=0, atol=0.011)  # parameters printed rounded
+    # same mean churn (0.2), very different value: heterogeneity is what a constant rate ignores
+    assert clv.discounted_expected_lifetime(sbg_with(fh2010.CASE_2), d) > clv.discounted_expected_lifetime(
+        sbg_with(fh2010.CASE_1), d)
 
 
 def test_del_against_a_simulation(regular):

@@ -85,7 +85,7 @@ def test_bgnbd_dert_against_the_double_integral(models):
     assert float(clv.dert(model, x, t_x, T, WEEKLY_15_PERCENT)) == pytest.approx(expected, rel=1e-9)
 
 
-def test_pareto_dert_is_fhl_2005b_equation_2(models):
+def test_pareto_dert_is_the_fhl_2005b_closed_form(models):
     """alpha^r beta^s delta^(s-1) G(r+x+1) U(s, s; delta(beta+T)) / (G(r) (alpha+T)^(r+x+1) L)."""
     from scipy.special import gammaln, hyperu
 

@@ -138,7 +138,7 @@ def churn_patterns(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def sbg_loglik(params: np.ndarray, period: np.ndarray, alive: np.ndarray) -> np.ndarray:
-    """log P(T = t) for churners, log S(n) for survivors (Fader & Hardie 2007, eq. 3-5)."""
+    """log P(T = t) for churners, log S(n) for survivors (Fader & Hardie 2007)."""
     gamma, delta = params
     base = betaln(gamma, delta)
     churned = betaln(gamma + 1, delta + period - 1) - base
@@ -171,7 +171,7 @@ def _out(values: np.ndarray, index: pd.Index | None, name: str) -> pd.Series | n
 
 def survival(model: ShiftedBetaGeometricModel, t: ArrayLike) -> pd.Series | np.ndarray | float:
     """S(t) = B(gamma, delta + t) / B(gamma, delta): the share of a cohort still active at the start of
-    period ``t`` (t = 0, 1, ...), Fader & Hardie (2007), eq. (4).
+    period ``t`` (t = 0, 1, ...), Fader & Hardie (2007).
 
     Examples
     --------
@@ -186,7 +186,7 @@ def retention_rate(model: ShiftedBetaGeometricModel, t: ArrayLike) -> pd.Series 
     """r_t = S(t) / S(t - 1) = (delta + t - 1) / (gamma + delta + t - 1), t = 1, 2, ...
 
     It rises with t although every customer's own retention rate is constant: the cohort loses its
-    high-churn customers first (Fader & Hardie 2007, eq. 6).
+    high-churn customers first (Fader & Hardie 2007).
     """
     gamma, delta = _params(model)
     values, index = _periods(t, "t", 1)
@@ -204,7 +204,7 @@ def _check_rate(discount_rate: float) -> float:
 
 def discounted_expected_lifetime(model: ShiftedBetaGeometricModel, discount_rate: float) -> float:
     """DEL = sum_{t>=0} S(t) / (1 + d)^t = 2F1(1, delta; gamma + delta; 1/(1+d)), payments at the start of
-    each period (Fader & Hardie 2010, eq. 4): a just-acquired customer's expected discounted number of
+    each period (Fader & Hardie 2010): a just-acquired customer's expected discounted number of
     payments. Multiply by the margin per period for the expected CLV.
     """
     gamma, delta = _params(model)
@@ -215,7 +215,8 @@ def discounted_expected_lifetime(model: ShiftedBetaGeometricModel, discount_rate
 def discounted_expected_residual_lifetime(
     model: ShiftedBetaGeometricModel, renewals: ArrayLike, discount_rate: float
 ) -> pd.Series | np.ndarray | float:
-    """DERL for a customer who has made ``renewals`` = n renewals (Fader & Hardie 2010, eq. 6).
+    """DERL for a customer who has made ``renewals`` = n renewals (Fader & Hardie 2010, whose Table 3
+    it reproduces; the paper counts such a customer as having made n - 1 renewals with n = 1, 2, ...).
 
     DERL = (delta + n)/(gamma + delta + n) * 2F1(1, delta + n + 1; gamma + delta + n + 1; 1/(1+d)): the
     expected discounted number of future payments, valued at the next renewal date (its payment is not

@@ -735,7 +735,7 @@ def expected_repeat_purchases(model: lt.BaseFitter, t: ArrayLike) -> pd.Series |
     """E[X(t)]: expected repeat purchases of a just-acquired customer within ``t`` time units.
 
     BG/NBD: FHL (2005a) eq. (9); Pareto/NBD and MBG/NBD: their analogues (lifetimes). BG/BB: ``t`` is a
-    whole number n of transaction opportunities and, Fader, Hardie & Shang (2010) eq. (8),
+    whole number n of transaction opportunities and, Fader, Hardie & Shang (2010),
     E[X(n)] = alpha/(alpha + beta) * delta/(gamma - 1) * [1 - G(gamma + delta) G(1 + delta + n) /
     (G(gamma + delta + n) G(1 + delta))], G the gamma function.
     """

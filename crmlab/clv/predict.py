@@ -5,7 +5,7 @@ frequency fit that checks the model against the data it was fitted to.
 Formulas and sources:
 
 * DERT, Pareto/NBD: Fader, Hardie & Lee (2005b), "RFM and CLV: using iso-value curves for customer
-  base analysis", *JMR* 42(4), eq. (2), continuous compounding.
+  base analysis", *JMR* 42(4), continuous compounding.
 * DERT, BG/NBD and MBG/NBD: the same definition, DERT = int_0^inf e^(-delta t) dE[X(T, T + t)], which
   for a customer alive at T with purchase rate lambda and drop-out probability p is lambda /
   (delta + p lambda). Its expectation over the posterior (lambda ~ Gamma(r + x, alpha + T),
@@ -16,8 +16,7 @@ Formulas and sources:
 * P(X(t) = x): BG/NBD, Fader, Hardie & Lee (2005a), "Counting your customers the easy way", eq. (8);
   MBG/NBD, Batislam, Denizel & Filiztekin (2007), the same argument with a death opportunity at time 0;
   Pareto/NBD, Fader & Hardie's note "Deriving an expression for P(X(t) = x) under the Pareto/NBD model"
-  (the one-dimensional integral over the drop-out time, by Gauss-Legendre quadrature); BG/BB, FHS (2010)
-  eq. (7).
+  (the one-dimensional integral over the drop-out time, by Gauss-Legendre quadrature); BG/BB, FHS (2010).
 """
 
 from __future__ import annotations
@@ -180,7 +179,7 @@ def dert(
     Notes
     -----
     * Pareto/NBD: DERT = P(alive) (r + x)/(alpha + T) (beta + T)^s delta^(s-1) U(s, s; delta(beta + T)),
-      FHL (2005b) eq. (2) written with P(alive); U is Tricomi's confluent hypergeometric function.
+      FHL (2005b)'s closed form written with P(alive); U is Tricomi's confluent hypergeometric function.
     * BG/NBD (MBG/NBD): DERT = P(alive) E[lambda / (delta + p lambda)] over lambda ~ Gamma(r + x,
       alpha + T) and p ~ Beta(a, b + x) (b + x + 1); the lambda expectation is closed form and the
       p one an 80-node Gauss-Jacobi sum.
@@ -275,9 +274,9 @@ def purchase_count_pmf(model: object, x: ArrayLike, t: ArrayLike) -> pd.Series |
     BG/NBD (FHL 2005a, eq. 8): B(a, b + x)/B(a, b) NBD(x; t) + [x > 0] B(a + 1, b + x - 1)/B(a, b)
     P(N(t) >= x). MBG/NBD: B(a, b + x + 1)/B(a, b) NBD(x; t) + B(a + 1, b + x)/B(a, b) P(N(t) >= x).
     Pareto/NBD: (beta/(beta + t))^s NBD(x; t) + int_0^t g(tau) NBD(x; tau) dtau with g the Pareto
-    density of the drop-out time. BG/BB (FHS 2010, eq. 7): C(n, x) B(alpha + x, beta + n - x)/B(alpha,
+    density of the drop-out time. BG/BB: C(n, x) B(alpha + x, beta + n - x)/B(alpha,
     beta) B(gamma, delta + n)/B(gamma, delta) + sum_{i=x}^{n-1} C(i, x) B(alpha + x, beta + i - x)/
-    B(alpha, beta) B(gamma + 1, delta + i)/B(gamma, delta).
+    B(alpha, beta) B(gamma + 1, delta + i)/B(gamma, delta); FHS (2010).
     """
     name = model_name(model)
     if name not in BTYD_MODELS:

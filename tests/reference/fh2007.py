@@ -1,11 +1,11 @@
 """Fader & Hardie (2007), "How to project customer retention", Journal of Interactive Marketing 21(1),
 76-90: survivors of two cohorts of 1,000 customers ("regular" and "high end") at the start of years
-0-12, and the sBG estimates the paper reports for a fit to years 0-7.
+0-12 (Table 1, p. 3), and the sBG estimates the paper reports for a fit to years 0-7 (p. 7).
 
-The regular cohort's data (years 0-7, in %) and estimates are quoted in PyMC-Marketing's
-tests/clv/models/test_shifted_beta_geo.py as alpha 0.688, beta 1.182; the maximum-likelihood estimate
-of these data is gamma = 0.7041, delta = 1.1820 (the 0.704 below); 0.688 does not maximise it. The high-
-end cohort's data also appear in the examples of the R package foretell.
+Both are quoted, with those pages, in PyMC-Marketing's tests/clv/models/test_shifted_beta_geo.py (an
+older version of that file had 0.688 for the regular cohort's gamma; the maximum-likelihood estimate of
+these data is 0.7041, the printed 0.704). The high-end cohort's data also appear in the examples of the
+R package foretell.
 """
 
 from crmlab.clv.published import retention_cohorts
