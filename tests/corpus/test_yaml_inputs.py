@@ -327,3 +327,17 @@ def test_notebook_parameters_are_parsed_within_limits(value: str, error: type[Cr
     assert type(info.value) is error
     for fragment in fragments:
         assert fragment in str(info.value), str(info.value)
+
+
+def test_no_other_yaml_parser_in_the_package() -> None:
+    """Users' YAML goes through crmlab.files; only files shipped inside the package may be read directly."""
+    import re
+
+    import crmlab
+
+    root = Path(crmlab.__file__).parent
+    shipped_only = {"datasets.py", "authoring.py"}  # package data and the package's notebook template
+    direct = re.compile(r"\byaml\.(?:safe_)?load\(|\byaml\.(?:unsafe_|full_)?load\(")
+    found = sorted(str(p.relative_to(root)) for p in root.rglob("*.py")
+                   if p.name not in shipped_only | {"files.py"} and direct.search(p.read_text(encoding="utf-8")))
+    assert found == [], f"parse users' YAML with crmlab.files.load_yaml/parse_yaml, not yaml.load: {found}"
