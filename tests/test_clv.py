@@ -227,6 +227,9 @@ def test_pareto_nbd_reproduces_fader_hardie_lee_2005(pareto):
     assert round(clv.log_likelihood(pareto), 1) == -9595.0
     table = clv.parameter_table(pareto)
     assert table["std_error"].notna().all() and (table["std_error"] > 0).all()
+    # CLVTools' tests/testthat/test_correctness_pnbd.R: standard errors of the same fit (numerical Hessians
+    # both, so agreement to about 4 significant digits)
+    np.testing.assert_allclose(table["std_error"], [0.0476264, 0.8427222, 0.1872594, 6.2105448], rtol=5e-4)
 
 
 def test_gamma_gamma_reproduces_the_published_spend_model(exact_summary):
