@@ -348,7 +348,8 @@ def as_ordered(data: pd.DataFrame, questionnaire: Questionnaire) -> pd.DataFrame
     for name in questionnaire.names:
         it = questionnaire[name]
         _require_on_scale(data[name], it)
-        out[name] = pd.Categorical(data[name], categories=it.categories, ordered=True)
+        values = pd.to_numeric(data[name].astype(object).where(data[name].notna()))  # '3' and 3.0 are 3
+        out[name] = pd.Categorical(values, categories=it.categories, ordered=True)
     return out
 
 

@@ -272,6 +272,15 @@ def test_clean_data_is_cleaned_silently_with_a_full_report() -> None:
     assert out.attrs["cleaning"]["ignored_columns"] == ["note"] and out.attrs["cleaning"]["rows_out"] == 5
 
 
+def test_ordered_categories_from_text_or_float_answers_keep_every_answer() -> None:
+    """'3' (text) and 3.0 (float) are the scale point 3; pandas alone would make them missing."""
+    data = pd.DataFrame({"q1": ["1", "5", None], "q2": [2.0, 4.0, 3.0], "q3": pd.array([3, None, 1], dtype="Int64")})
+    out, messages = _crmlab_warnings(lambda: survey.as_ordered(data, Q))
+    assert messages == []
+    assert out["q1"].tolist()[:2] == [1, 5] and out["q2"].tolist() == [2, 4, 3] and out["q3"].tolist()[0] == 3
+    assert out.isna().sum().to_dict() == {"q1": 1, "q2": 0, "q3": 1}
+
+
 def test_bootstrap_redraws_samples_with_a_constant_item_and_says_how_many() -> None:
     data = likert(n=40, seed=3)
     data["b2"] = 3
