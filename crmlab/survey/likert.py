@@ -354,7 +354,11 @@ def as_ordered(data: pd.DataFrame, questionnaire: Questionnaire) -> pd.DataFrame
 
 
 def item_distribution(data: pd.DataFrame, questionnaire: Questionnaire, items: Sequence[str] | None = None) -> pd.DataFrame:
-    """Share of respondents choosing each scale point, one row per item (columns = scale points)."""
+    """Share of respondents choosing each scale point, one row per item (columns = scale points).
+
+    Shares are of the respondents who answered the item (each row sums to 1); an answer off the scale
+    is refused rather than left out of the row without a word.
+    """
     names = list(items) if items is not None else questionnaire.names
     require_columns(data, names, what="the survey data")
     lows = {questionnaire[n].low for n in names}
@@ -363,7 +367,11 @@ def item_distribution(data: pd.DataFrame, questionnaire: Questionnaire, items: S
         raise SpecificationError("item_distribution", [f"items on different scales: {sorted(lows)}..{sorted(highs)}"],
                                  fix="plot items of one scale at a time (items=...)")
     cats = questionnaire[names[0]].categories
-    shares = {n: data[n].value_counts(normalize=True).reindex(cats, fill_value=0.0) for n in names}
+    shares = {}
+    for n in names:  # shares of the respondents who answered; an answer off the scale is refused
+        _require_on_scale(data[n], questionnaire[n])
+        values = pd.to_numeric(data[n].astype(object).where(data[n].notna()))
+        shares[n] = values.value_counts(normalize=True).reindex(cats, fill_value=0.0)
     return pd.DataFrame(shares).T.rename_axis("item")
 
 

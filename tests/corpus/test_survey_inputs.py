@@ -128,6 +128,8 @@ REFUSED: list[tuple[str, Callable[[], object], type[CrmlabError], list[str]]] = 
      DataValidationError, ["column 'q3': answers that are not on the scale 1-5", "[1]"]),
     ("ordered-half-point", lambda: survey.as_ordered(answers([[1, 2.5, 3], *GOOD[1:]]), Q),
      DataValidationError, ["column 'q2': answers that are not on the scale 1-5"]),
+    ("distribution-off-scale-answer", lambda: survey.item_distribution(answers([[1, 2, 3], [0, 3, 4], *GOOD[2:]]), Q),
+     DataValidationError, ["column 'q1': answers that are not on the scale 1-5", "[1]"]),
     # reliability
     ("alpha-constant-item", lambda: survey.cronbach_alpha(with_(a2=3), BLOCK_A), DataValidationError,
      ["column 'a2'", "1 item(s) have the same answer from every respondent", "Cronbach's alpha is undefined",
