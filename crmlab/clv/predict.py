@@ -354,6 +354,15 @@ def frequency_fit(model: object, summary: pd.DataFrame, max_frequency: int = 7) 
     x >= ``max_frequency``. chi2 = sum (actual - expected)^2 / expected, with (bins - 1 - parameters)
     degrees of freedom, in ``attrs`` (``chi_square``, ``df``, ``p_value``).
 
+    Parameters
+    ----------
+    model : fitted BG/NBD, Pareto/NBD, MBG/NBD or BG/BB model
+    summary : DataFrame
+        The calibration summary the model was fitted to (``frequency`` or ``frequency_cal``; ``T`` or
+        ``T_cal``, for BG/BB ``n_periods`` or ``periods``; optional ``weights``).
+    max_frequency : int
+        The first pooled bin (default 7: bins 0..6 and 7+).
+
     Returns
     -------
     DataFrame
