@@ -60,9 +60,9 @@ def test_every_exercise_accepts_its_answer_and_explains_its_mistakes(exercise_id
     right = check(exercise_id, ex.expected())
     assert right.correct, right.message
     assert not check(exercise_id, None).correct
-    for wrong, hint in ex.mistakes:
+    for wrong, diagnosis in ex.mistakes:
         fb = check(exercise_id, wrong())
-        assert not fb.correct and fb.message == hint, f"{exercise_id}: mistake not recognised"
+        assert not fb.correct and fb.message == diagnosis, f"{exercise_id}: mistake not recognised"
 
 
 def test_every_notebook_has_at_least_three_exercises():
