@@ -356,8 +356,9 @@ def as_ordered(data: pd.DataFrame, questionnaire: Questionnaire) -> pd.DataFrame
 def item_distribution(data: pd.DataFrame, questionnaire: Questionnaire, items: Sequence[str] | None = None) -> pd.DataFrame:
     """Share of respondents choosing each scale point, one row per item (columns = scale points).
 
-    Shares are of the respondents who answered the item (each row sums to 1); an answer off the scale
-    is refused rather than left out of the row without a word.
+    Shares are of the respondents who answered the item (each row sums to 1). An answer outside the
+    scale is refused; a value between two scale points (an item mean filled in by
+    ``clean_responses(missing="mean")``) is left out of the shares and counted in a warning.
     """
     names = list(items) if items is not None else questionnaire.names
     require_columns(data, names, what="the survey data")
@@ -367,11 +368,18 @@ def item_distribution(data: pd.DataFrame, questionnaire: Questionnaire, items: S
         raise SpecificationError("item_distribution", [f"items on different scales: {sorted(lows)}..{sorted(highs)}"],
                                  fix="plot items of one scale at a time (items=...)")
     cats = questionnaire[names[0]].categories
-    shares = {}
+    shares, between = {}, {}
     for n in names:  # shares of the respondents who answered; an answer off the scale is refused
-        _require_on_scale(data[n], questionnaire[n])
+        _require_on_scale(data[n], questionnaire[n], points=False)
         values = pd.to_numeric(data[n].astype(object).where(data[n].notna()))
-        shares[n] = values.value_counts(normalize=True).reindex(cats, fill_value=0.0)
+        filled = values.notna() & ~values.isin(cats)
+        if filled.any():
+            between[n] = int(filled.sum())
+        shares[n] = values[~filled].value_counts(normalize=True).reindex(cats, fill_value=0.0)
+    if between:
+        warnings.warn(f"{sum(between.values())} value(s) between scale points (item means filled in by "
+                      f"clean_responses(missing='mean')?) left out of the shares: {between}", CrmlabWarning,
+                      stacklevel=2)
     return pd.DataFrame(shares).T.rename_axis("item")
 
 

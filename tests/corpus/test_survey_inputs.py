@@ -129,7 +129,7 @@ REFUSED: list[tuple[str, Callable[[], object], type[CrmlabError], list[str]]] = 
     ("ordered-half-point", lambda: survey.as_ordered(answers([[1, 2.5, 3], *GOOD[1:]]), Q),
      DataValidationError, ["column 'q2': answers that are not on the scale 1-5"]),
     ("distribution-off-scale-answer", lambda: survey.item_distribution(answers([[1, 2, 3], [0, 3, 4], *GOOD[2:]]), Q),
-     DataValidationError, ["column 'q1': answers that are not on the scale 1-5", "[1]"]),
+     DataValidationError, ["column 'q1': answers that are not numbers from 1-5", "[1]"]),
     # reliability
     ("alpha-constant-item", lambda: survey.cronbach_alpha(with_(a2=3), BLOCK_A), DataValidationError,
      ["column 'a2'", "1 item(s) have the same answer from every respondent", "Cronbach's alpha is undefined",
@@ -281,6 +281,18 @@ def test_ordered_categories_from_text_or_float_answers_keep_every_answer() -> No
     assert messages == []
     assert out["q1"].tolist()[:2] == [1, 5] and out["q2"].tolist() == [2, 4, 3] and out["q3"].tolist()[0] == 3
     assert out.isna().sum().to_dict() == {"q1": 1, "q2": 0, "q3": 1}
+
+
+def test_distribution_leaves_out_filled_in_means_and_counts_them() -> None:
+    data = answers([[1, 2, 3], [2, None, 4], [3, 4, 5], [None, 5, 1], [5, 1, 2]])
+    with pytest.warns(CrmlabWarning):
+        cleaned = survey.clean_responses(data, Q, missing="mean", reverse=False)
+    dist, messages = _crmlab_warnings(lambda: survey.item_distribution(cleaned, Q))
+    # q1's filled-in mean 2.75 is left out and counted; q2's mean is exactly 3, a scale point, and counts as a 3
+    assert len(messages) == 1 and "1 value(s) between scale points" in messages[0] and "{'q1': 1}" in messages[0]
+    assert dist.sum(axis=1).tolist() == pytest.approx([1.0, 1.0, 1.0])
+    assert dist.loc["q1"].tolist() == [0.25, 0.25, 0.25, 0.0, 0.25]
+    assert dist.loc["q2"].tolist() == [0.2, 0.2, 0.2, 0.2, 0.2]
 
 
 def test_bootstrap_redraws_samples_with_a_constant_item_and_says_how_many() -> None:
