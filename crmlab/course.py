@@ -125,14 +125,13 @@ class _PapermillInspectionFilter(logging.Filter):
 
 
 def _crmlab_error_names() -> frozenset[str]:
-    from crmlab import errors
-
-    return frozenset(
-        name for name, obj in vars(errors).items() if isinstance(obj, type) and issubclass(obj, errors.CrmlabError)
-    )
-
-
-_CRMLAB_ERRORS = _crmlab_error_names()
+    """Names of CrmlabError and every subclass of it that is defined (in crmlab.errors or elsewhere)."""
+    names, todo = set(), [CrmlabError]
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    return frozenset(names)
 
 
 def run_with_parameters(name: str, parameters: dict[str, str], output: Path | None = None) -> Path:
@@ -171,7 +170,7 @@ def run_with_parameters(name: str, parameters: dict[str, str], output: Path | No
             progress_bar=False,
         )
     except papermill.PapermillExecutionError as exc:
-        if exc.ename in _CRMLAB_ERRORS:  # the notebook explained the problem: pass its message on as is
+        if exc.ename in _crmlab_error_names():  # the notebook explained the problem: pass its message on
             raise CrmlabError(
                 f"{source.name}: {exc.evalue}\n(the partly executed copy is {output})"
             ) from None
