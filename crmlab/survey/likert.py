@@ -242,11 +242,12 @@ def clean_responses(data: pd.DataFrame, questionnaire: Questionnaire, *,
         item = invalid["item"].iloc[0]
         spec = questionnaire[item]
         sub = invalid[invalid["item"] == item]
-        raise DataValidationError(
-            f"{len(invalid)} invalid answer(s) in {invalid['item'].nunique()} item(s) "
-            f"({', '.join(sorted(invalid['item'].unique()))}); here: {sub['problem'].iloc[0]} "
-            f"(values {list(sub['value'].head(5))}, scale {spec.low}-{spec.high})",
-            column=item, rows=list(sub["respondent"]), data=data[questionnaire.names],
+        check_rows(
+            pd.Series(data.index.isin(sub["respondent"]), index=data.index), column=item,
+            problem=f"{len(invalid)} invalid answer(s) in {invalid['item'].nunique()} item(s) "
+                    f"({', '.join(sorted(invalid['item'].unique()))}); here: {sub['problem'].iloc[0]} "
+                    f"(values {list(sub['value'].head(5))}, scale {spec.low}-{spec.high})",
+            data=data[questionnaire.names],
             fix=f"answers to {item!r} must be whole numbers from {spec.low} to {spec.high}; recode codes such as "
                 "'don't know' (e.g. 99) to missing, then choose a missing= policy",
         )
@@ -262,9 +263,9 @@ def clean_responses(data: pd.DataFrame, questionnaire: Questionnaire, *,
         rows = offending_rows(miss.any(axis=1))
         per_item = miss.sum()[lambda s: s > 0].to_dict()
         if missing == "error":
-            raise DataValidationError(
-                f"{n_missing} missing answer(s) from {len(rows)} respondent(s); per item: {per_item}",
-                column=next(iter(per_item)), rows=rows, data=data[names],
+            check_rows(
+                miss.any(axis=1), column=next(iter(per_item)), data=data[names],
+                problem=f"{n_missing} missing answer(s) from {len(rows)} respondent(s); per item: {per_item}",
                 fix='choose a policy: missing="listwise" (drop those respondents), "mean" (item-mean '
                     'replacement) or "keep" (leave NaN)',
             )
