@@ -373,7 +373,10 @@ def main() -> None:
     parser.add_argument("--dtypes", action="store_true", help="also crmlab and the floor on object, category "
                         "and Arrow-backed text ids")
     parser.add_argument("--fits", action="store_true", help="also the BG/NBD and Pareto/NBD fits against lifetimes")
+    parser.add_argument("--engines", default=",".join(ENGINES),
+                        help=f"comma-separated subset of: {', '.join(ENGINES)} (crmlab is always run)")
     args = parser.parse_args()
+    engines = ["crmlab"] + [e for e in ENGINES[1:] if e in args.engines.split(",")]
     load = os.getloadavg()
     print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} ({os.cpu_count()} cores)")
 
@@ -386,12 +389,12 @@ def main() -> None:
         print(f"simulated {args.customers:,} customers, {len(tx):,} transactions over {args.weeks:g} weeks "
               f"(BG/NBD {BGNBD}, seed {args.seed}); calibration to {calibration_end[:10]}")
         del tx
-        integer = summary_table("integer", "int64", int_path, args, calibration_end, ENGINES)
-        summary_table("text", "str", text_path, args, calibration_end, ENGINES)
+        integer = summary_table("integer", "int64", int_path, args, calibration_end, engines)
+        summary_table("text", "str", text_path, args, calibration_end, engines)
         if args.dtypes:
             for dtype in TEXT_DTYPES[1:]:
                 summary_table("text", dtype, text_path, args, calibration_end,
-                              ["crmlab", "crmlab calibration_holdout", "polars floor"])
+                              [e for e in engines if e in ("crmlab", "crmlab calibration_holdout", "polars floor")])
         if args.fits:
             summary_path = Path(tmp) / "summary.parquet"
             integer["crmlab"]["result"].to_parquet(summary_path)
