@@ -539,7 +539,7 @@ def test_notebook_01_exercise_answers_by_hand():
     from crmlab.exercises import exercises
 
     bank = exercises()
-    assert sorted(k for k in bank if k.startswith("01.")) == ["01.1", "01.2", "01.3", "01.4", "01.5"]
+    assert sorted(k for k in bank if k.startswith("01.")) == ["01.1", "01.2", "01.3", "01.4", "01.5", "01.6"]
     assert bank["01.1"].expected() == pytest.approx(50 * 0.75 / 0.37)
     # online: time 70 -> 140, psychic 45 -> 67.5; offline: time 60 -> 120, psychic 15 -> 22.5
     assert bank["01.2"].expected() == pytest.approx({"online": 670 - 662.5, "offline": 630 - 667.5})
