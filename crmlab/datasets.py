@@ -43,7 +43,7 @@ from crmlab.transactions import (  # noqa: F401  (read_table: part of this modul
 )
 
 if TYPE_CHECKING:
-    from crmlab.valuechain import ValueChain
+    from crmlab.valuechain import ValueChain, ValueSystem
 
 #: The project's own data files. Override with the ``CRMLAB_DATA_DIR`` environment variable.
 DATA_DIR = Path(os.environ.get("CRMLAB_DATA_DIR", Path(__file__).resolve().parents[1] / "datasets"))
@@ -577,6 +577,25 @@ def load_valuechain_case() -> ValueChain:
     from crmlab.valuechain import read_value_chain
 
     return read_value_chain(data_file("valuechain_case_ecommerce.yaml"))
+
+
+@dataset(
+    name="valuesystem_case",
+    description=(
+        "An illustrative value system of the case firm (Porter 1985): makers (suppliers), the online retailer, a marketplace "
+        "(the channel partner) and households (buyers), with their lead times in weeks and nine CRM links "
+        "between the chains (shared customer data, demand signals, service hand-offs)."
+    ),
+    source="datasets/valuesystem_case_ecommerce.yaml (constructed by hand for crmlab; every number an assumption)",
+    citation=f"Author-constructed example built from the account in {_SOURCE_PAPERS}; {_PORTER_CITATION}",
+    licence="CC BY 4.0 (crmlab)",
+    synthetic=True,
+)
+def load_valuesystem_case() -> ValueSystem:
+    """The case firm's value system as a validated :class:`crmlab.valuechain.ValueSystem`."""
+    from crmlab.valuechain import read_value_system
+
+    return read_value_system(data_file("valuesystem_case_ecommerce.yaml"))
 
 
 @dataset(

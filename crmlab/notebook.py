@@ -25,7 +25,7 @@ LOGICAL_DPI = 100
 #: Packages whose versions the last cell of every notebook records.
 RECORDED_PACKAGES = (
     "crmlab", "numpy", "pandas", "scipy", "statsmodels", "lifetimes", "matplotlib",
-    "seminr", "pingouin", "semopy",
+    "seminr", "pingouin", "semopy", "scikit-learn",
 )
 
 
