@@ -187,13 +187,11 @@ def _polars_floor(frame: pd.DataFrame) -> object:
 
 def _engine(name: str, frame: pd.DataFrame, calibration_end: pd.Timestamp) -> Callable[[], object] | None:
     """The timed call of engine ``name`` on ``frame``, or None when the engine is not installed."""
-    if name == "crmlab":
-        from crmlab import clv
+    from crmlab import clv
 
+    if name == "crmlab":
         return lambda: clv.rfm_summary(frame, monetary_col="amount", freq="D", freq_multiplier=7)
     if name == "crmlab calibration_holdout":
-        from crmlab import clv
-
         return lambda: clv.calibration_holdout(frame, calibration_end, monetary_col="amount", freq="D",
                                                freq_multiplier=7)
     if name == "lifetimes":

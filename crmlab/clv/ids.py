@@ -50,10 +50,10 @@ _PREFIX_MASK = _PREFIX_MASK.view(np.uint64).ravel()
 class CustomerCodes(NamedTuple):
     """Integer codes of customer ids, in sorted-id order.
 
-    ``codes`` holds one code per row (``int64``, >= 0, ordered as the ids: ``codes[i] < codes[j]``
-    exactly when ``ids[i] < ids[j]``); codes lie in ``range(n_codes)`` and may leave gaps;
-    ``ids_of(codes)`` returns the ids of the given codes as a :class:`pandas.Index` of the input's
-    dtype.
+    ``codes`` holds one code per row (``int32`` while the codes fit, else ``int64``), >= 0 and ordered
+    as the ids: ``codes[i] < codes[j]`` exactly when ``ids[i] < ids[j]``. Codes lie in
+    ``range(n_codes)`` and may leave gaps; ``ids_of(codes)`` returns the ids of the given codes as a
+    :class:`pandas.Index` of the input's dtype.
     """
 
     codes: np.ndarray
@@ -61,7 +61,11 @@ class CustomerCodes(NamedTuple):
     ids_of: Callable[[np.ndarray], pd.Index]
 
 
-def customer_codes(customers: pd.Series | pd.Index | pd.api.extensions.ExtensionArray | np.ndarray) -> CustomerCodes:
+#: What the functions take: one id per row.
+IdValues = pd.Series | pd.Index | pd.api.extensions.ExtensionArray | np.ndarray
+
+
+def customer_codes(customers: IdValues) -> CustomerCodes:
     """Codes of customer ids in sorted-id order (see the module notes for the method per dtype).
 
     Parameters
@@ -73,7 +77,7 @@ def customer_codes(customers: pd.Series | pd.Index | pd.api.extensions.Extension
     Returns
     -------
     CustomerCodes
-        ``codes`` (int64 per row), ``n_codes`` (codes lie in ``range(n_codes)``) and ``ids_of``.
+        ``codes`` (an integer per row), ``n_codes`` (codes lie in ``range(n_codes)``) and ``ids_of``.
 
     Examples
     --------
@@ -101,7 +105,7 @@ def customer_codes(customers: pd.Series | pd.Index | pd.api.extensions.Extension
     return coded if coded is not None else _factorized(values)
 
 
-def factorize_sorted(values: pd.Series | pd.Index | pd.api.extensions.ExtensionArray | np.ndarray) -> tuple[np.ndarray, pd.Index]:
+def factorize_sorted(values: IdValues) -> tuple[np.ndarray, pd.Index]:
     """Dense codes and sorted distinct ids, as ``pd.factorize(values, sort=True)``, by :func:`customer_codes`.
 
     Returns
@@ -230,7 +234,9 @@ def _text_codes(values: pd.api.extensions.ExtensionArray) -> CustomerCodes | Non
     return CustomerCodes(codes, n_codes, _take_ids(values, codes, n_codes))
 
 
-def _take_ids(values: pd.api.extensions.ExtensionArray, codes: np.ndarray, n_codes: int) -> Callable[[np.ndarray], pd.Index]:
+def _take_ids(
+    values: pd.api.extensions.ExtensionArray, codes: np.ndarray, n_codes: int
+) -> Callable[[np.ndarray], pd.Index]:
     """``ids_of`` by taking, for each code, one row that carries it (the input's dtype is kept)."""
     row_of: list[np.ndarray] = []
 
