@@ -57,6 +57,7 @@ from crmlab.errors import (
     require_columns,
 )
 from crmlab.files import read_text
+from crmlab.ids import CustomerCodes, customer_codes
 
 #: First and last admissible dates (inclusive, midnight of the first day / end of the last day).
 EARLIEST_DATE = pd.Timestamp("1678-01-01")
@@ -80,11 +81,13 @@ _FORMAT_HINT = "pass the format of the dates, e.g. date_format='%Y-%m-%d' (or '%
 
 
 class TransactionLog(NamedTuple):
-    """A validated log: customer ids as given, dates as naive UTC ``datetime64[ns]``, float amounts."""
+    """A validated log: customer ids as given, dates as naive UTC ``datetime64[ns]``, float amounts, and
+    the ids' codes in sorted-id order (:class:`crmlab.ids.CustomerCodes`)."""
 
     customers: pd.Series
     dates: np.ndarray
     amounts: np.ndarray | None
+    codes: CustomerCodes
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -260,41 +263,78 @@ def _text_values(values: pd.Series) -> pd.Series:
     return values.map(lambda v: isinstance(v, str)).astype(bool)
 
 
-def check_customer_ids(values: pd.Series, *, column: str, data: pd.DataFrame | None = None) -> None:
-    """Refuse missing or blank ids; warn (counting them) about ids that look missing or duplicate a number."""
-    blank = values.isna()
-    if not blank.all() and (values.dtype == object or isinstance(values.dtype, pd.StringDtype)):
-        is_text = _text_values(values)
-        blank = blank | (is_text & values.where(is_text, "x").astype(str).str.strip().eq(""))
-    check_rows(blank, column=column, problem="missing customer id", fix="fill in or remove these rows", data=data)
-    if values.dtype == object or isinstance(values.dtype, pd.StringDtype):
-        lookalike = _is_missing_word(values.where(_text_values(values), "x"))
-        if lookalike.any():
-            warnings.warn(
-                f"column {column!r}: {int(lookalike.sum())} row(s) have a customer id that looks like a missing "
-                f"value ({sorted(set(values[lookalike].astype(str)))[:5]}); they are kept as customers — "
-                "replace them by real ids or remove them if they mean 'unknown'",
-                CrmlabWarning, stacklevel=3,
-            )
-    distinct = pd.Series(pd.unique(values))
-    if distinct.dtype.kind in "iub":
-        return
-    keys = distinct.map(_id_key)
-    clashing = keys.duplicated(keep=False)
-    if clashing.any():
-        shown = distinct[clashing].head(6).map(repr).tolist()
+def check_customer_ids(values: pd.Series, *, column: str, data: pd.DataFrame | None = None) -> CustomerCodes:
+    """Refuse missing or blank ids; warn (counting them) about ids that look missing or repeat a number.
+
+    The ids are coded once by :func:`crmlab.ids.customer_codes` (sorted-id order, no sort of the rows),
+    and the text rules run on the distinct ids only, so a log of millions of rows costs one pass over
+    the rows plus vectorised string operations on its customers.
+
+    Returns
+    -------
+    CustomerCodes
+        The codes of the rows, for the summary kernel to reuse.
+    """
+    check_rows(values.isna(), column=column, problem="missing customer id", fix="fill in or remove these rows",
+               data=data)
+    coded = customer_codes(values)
+    dtype = values.dtype
+    if dtype != object and not isinstance(dtype, (pd.StringDtype, pd.CategoricalDtype)) and not (
+        pd.api.types.is_string_dtype(dtype)
+    ):
+        return coded  # numbers, dates: no text rules apply
+    seen = np.zeros(coded.n_codes, dtype=bool)
+    seen[coded.codes] = True
+    present = np.flatnonzero(seen)
+    ids = coded.ids_of(present)
+    distinct = pd.Series(ids)
+    if isinstance(distinct.dtype, pd.CategoricalDtype):
+        distinct = distinct.astype(object)
+    is_text = _text_values(distinct).to_numpy()
+    text = distinct if distinct.dtype != object else distinct.astype(str).astype("str")
+    stripped = text.str.strip()
+    padded = (stripped.str.len() != text.str.len()).to_numpy(dtype=bool)
+
+    def rows_of(mask: np.ndarray) -> pd.Series:
+        return pd.Series(np.isin(coded.codes, present[mask]), index=values.index)
+
+    blank = is_text & stripped.eq("").to_numpy(dtype=bool)
+    if blank.any():
+        check_rows(rows_of(blank), column=column, problem="missing customer id (blank)",
+                   fix="fill in or remove these rows", data=data)
+    short = (stripped.str.len() <= max(map(len, MISSING_WORDS))).to_numpy(dtype=bool)
+    lookalike = np.zeros(len(distinct), dtype=bool)
+    if short.any():
+        lookalike[short] = stripped[short].str.lower().isin(MISSING_WORDS).to_numpy(dtype=bool)
+    lookalike &= is_text
+    if lookalike.any():
         warnings.warn(
-            f"column {column!r}: {int(clashing.sum())} distinct customer ids are the same number written in "
-            f"different ways (e.g. {', '.join(shown)}); they are counted as different customers — write every "
-            "id the same way (e.g. read the column as text) if they are one customer",
+            f"column {column!r}: {int(rows_of(lookalike).sum())} row(s) have a customer id that looks like a missing "
+            f"value ({sorted(text[lookalike])[:5]}); they are kept as customers — replace them by real ids or "
+            "remove them if they mean 'unknown'",
             CrmlabWarning, stacklevel=3,
         )
+    # distinct ids can only share a key when one of them changes under it (padding, a .0 suffix) or when
+    # an object column mixes numbers and text (1 and '1')
+    zero_suffix = np.array(stripped.str.endswith("0") & stripped.str.contains(".", regex=False), dtype=bool)
+    if zero_suffix.any():  # the regular expression only where the cheap test passes
+        zero_suffix[zero_suffix] = stripped[zero_suffix].str.fullmatch(r"[+-]?\d+\.0+").to_numpy(dtype=bool)
+    if padded.any() or zero_suffix.any() or not is_text.all():
+        keys = stripped.str.replace(r"^([+-]?\d+)\.0+$", r"\1", regex=True)
+        clashing = keys.duplicated(keep=False).to_numpy(dtype=bool)
+        if clashing.any():
+            shown = distinct[clashing].head(6).map(repr).tolist()
+            warnings.warn(
+                f"column {column!r}: {int(clashing.sum())} distinct customer ids are the same number written in "
+                f"different ways (e.g. {', '.join(shown)}); they are counted as different customers — write every "
+                "id the same way (e.g. read the column as text) if they are one customer",
+                CrmlabWarning, stacklevel=3,
+            )
 
+    def ids_of(codes: np.ndarray) -> pd.Index:  # the summary asks again for the ids just computed
+        return ids if len(codes) == len(present) and np.array_equal(codes, present) else coded.ids_of(codes)
 
-def _id_key(value: Any) -> str:
-    """``1``, ``1.0``, ``'1'`` and ``'1.0'`` share the key ``'1'``."""
-    text = str(value).strip()
-    return re.sub(r"\.0+$", "", text) if re.fullmatch(r"[+-]?\d+(\.0+)?", text) else text
+    return CustomerCodes(coded.codes, coded.n_codes, ids_of)
 
 
 def parse_dates(
@@ -457,12 +497,12 @@ def validate_log(
     if len(transactions) == 0:
         raise EmptyDataError(f"{what} has no rows", fix="check the file and its filters")
     customers = transactions[customer_col]
-    check_customer_ids(customers, column=customer_col, data=transactions)
+    codes = check_customer_ids(customers, column=customer_col, data=transactions)
     dates = parse_dates(transactions[date_col], column=date_col, date_format=date_format, data=transactions)
     amounts = None
     if monetary_col is not None:
         amounts = parse_amounts(transactions[monetary_col], column=monetary_col, data=transactions).to_numpy()
-    return TransactionLog(customers, dates.to_numpy(dtype="datetime64[ns]"), amounts)
+    return TransactionLog(customers, dates.to_numpy(dtype="datetime64[ns]"), amounts, codes)
 
 
 def check_columns(columns: Sequence[Any], *, what: str = "the transaction log") -> None:

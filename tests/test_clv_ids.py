@@ -1,4 +1,4 @@
-"""crmlab.clv.ids: customer ids coded in sorted-id order equal ``pd.factorize(ids, sort=True)`` for every
+"""crmlab.ids: customer ids coded in sorted-id order equal ``pd.factorize(ids, sort=True)`` for every
 id dtype, and the summaries on text, category and Arrow-backed ids equal the summary on object ids.
 
 The property tests draw id lists that mix the cases the coding treats differently: ids of at most 8
@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crmlab import clv
-from crmlab.clv import ids as ids_module
-from crmlab.clv.ids import KEY_BYTES, customer_codes, factorize_sorted
+from crmlab import ids as ids_module
+from crmlab.ids import KEY_BYTES, customer_codes, factorize_sorted
 from crmlab.errors import CrmlabWarning
 
 PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

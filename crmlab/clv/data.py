@@ -22,7 +22,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmlab.clv.ids import customer_codes
 from crmlab.errors import DataValidationError, ParameterError
 from crmlab.transactions import (  # noqa: F401  (PERIOD_UNITS, period_sql: re-exported)
     PERIOD_UNITS,
@@ -55,13 +54,6 @@ def summary_columns(
 
 # ---------------------------------------------------------------------------------------------------
 # the summary kernel (integer codes in, summary arrays out)
-
-
-def _customer_codes(customers: pd.Series) -> tuple[np.ndarray, int, Callable[[np.ndarray], pd.Index]]:
-    """Integer code per row, the number of codes, and a map from codes back to the (sorted) ids:
-    :func:`crmlab.clv.ids.customer_codes` (dense integer ids are their own codes; text and category
-    ids are coded without sorting the rows)."""
-    return customer_codes(customers)
 
 
 def _distinct_keys(key: np.ndarray, amounts: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
@@ -206,13 +198,12 @@ def rfm_summary(
                            observation_end, date_format=date_format, include_first=include_first)
     check_freq(freq, freq_multiplier)
     end = None if observation_end is None else to_timestamp(observation_end, "observation_end")
-    customers, dates, amounts = validate_log(transactions, customer_col, date_col, monetary_col,
-                                             date_format=date_format)
+    _, dates, amounts, (cust, _, ids_of) = validate_log(transactions, customer_col, date_col, monetary_col,
+                                                        date_format=date_format)
     codes = period_codes(dates, freq)
     if end is None:
         end = pd.Timestamp(dates.max())
     end_period = _end_period(end, freq)
-    cust, _, ids_of = _customer_codes(customers)
     keep = codes <= end_period
     n_after = int(len(keep) - np.count_nonzero(keep))
     leave_out_after_end(n_after, len(keep), end, date_col)
@@ -273,12 +264,11 @@ def calibration_holdout(
     cal_end = to_timestamp(calibration_end, "calibration_end")
     given_end = None if observation_end is None else to_timestamp(observation_end, "observation_end")
     holdout_periods(cal_end, given_end, freq)
-    customers, dates, amounts = validate_log(transactions, customer_col, date_col, monetary_col,
-                                             date_format=date_format)
+    _, dates, amounts, (cust, n_codes, ids_of) = validate_log(transactions, customer_col, date_col, monetary_col,
+                                                              date_format=date_format)
     obs_end = pd.Timestamp(dates.max()) if given_end is None else given_end
     cal_period, obs_period = holdout_periods(cal_end, obs_end, freq)
     codes = period_codes(dates, freq)
-    cust, n_codes, ids_of = _customer_codes(customers)
 
     in_cal = codes <= cal_period
     if not in_cal.any():

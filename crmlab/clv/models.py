@@ -966,7 +966,7 @@ def tracking(
     if calibration_end is None:
         raise ParameterError("calibration_end is required: the date that ends the calibration period")
     check_freq(freq, freq_multiplier)
-    customers, dates, _ = validate_log(transactions, customer_col, date_col)
+    customers, dates, _, _ = validate_log(transactions, customer_col, date_col)
     cal_end = to_timestamp(calibration_end, "calibration_end")
     obs_end = pd.Timestamp(dates.max()) if observation_end is None else to_timestamp(observation_end, "observation_end")
     cal_period, end_period = holdout_periods(cal_end, obs_end, freq)
@@ -1055,7 +1055,7 @@ def alive_path(
     since the first purchase), ``frequency``, ``p_alive``, ``purchase`` (a repeat purchase that period).
     """
     check_freq(freq, freq_multiplier)
-    customers, dates, _ = validate_log(transactions, customer_col, date_col)
+    customers, dates, _, _ = validate_log(transactions, customer_col, date_col)
     mine = (customers == customer).to_numpy()
     if not mine.any():
         raise DataValidationError(

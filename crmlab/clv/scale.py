@@ -731,7 +731,7 @@ def _partition_pairs(
     if len(part) == 0:
         return empty, stats
     try:
-        customers, dates, amounts = validate_log(part, customer_col, date_col, monetary_col, date_format=date_format)
+        customers, dates, amounts, _ = validate_log(part, customer_col, date_col, monetary_col, date_format=date_format)
     except DataValidationError as exc:
         shown = [r for r in exc.rows[:5] if r in part.index]
         stats["error"] = {
