@@ -438,7 +438,9 @@ def parse_amounts(values: pd.Series, *, column: str, data: pd.DataFrame | None =
                fix="use finite amounts", data=data)
     check_rows(numeric < 0, column=column, problem="negative amount",
                fix="net returns and refunds against their purchases, or remove them before summarising", data=data)
-    if not np.isfinite(numeric.sum()):
+    with np.errstate(over="ignore"):  # an overflowing total is reported below, naming the rows
+        total = numeric.sum()
+    if not np.isfinite(total):
         check_rows(numeric > np.finfo("float64").max / max(len(numeric), 1), column=column,
                    problem="amounts so large that their sum overflows", fix="check the units of these amounts",
                    data=data)

@@ -89,6 +89,9 @@ def clv_report(
         raise ParameterError(f"horizon={horizon:g} must be a whole number of {TIME_UNITS[freq][2]}s")
     annual_discount_rate = check_number(annual_discount_rate, "discount_rate", low=0, high=1)
     check_date_format(date_format)
+    cal_end = to_timestamp(calibration_end, "calibration_end")
+    if observation_end is not None and to_timestamp(observation_end, "observation_end") <= cal_end:
+        raise ParameterError(f"observation_end {observation_end} must be after calibration_end {calibration_end}")
     folder = check_output_folder(output, REPORT_FILES, force=force, name="--output")
     # a progress bar on a terminal only (disable=None); never in logs or captured output
     with tqdm(total=5, desc="crmlab clv", unit="step", disable=None if progress else True) as steps:
