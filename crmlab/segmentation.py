@@ -41,6 +41,7 @@ from crmlab.errors import (
     require_columns,
     require_rows,
 )
+from crmlab.plotting import axes
 from crmlab.validation import check_number
 
 Method = Literal["kmeans", "gmm"]
@@ -747,18 +748,10 @@ def treatment_plan(
 # 7. Plots
 
 
-def _axes(ax: Any) -> Any:
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots()
-    return ax
-
-
 def plot_k_selection(table: pd.DataFrame, criterion: Literal["silhouette", "bic"] = "silhouette",
                      ax: Any = None) -> Any:
     """The silhouette of k-means and of the mixture against k, or the mixture's BIC against k."""
-    ax = _axes(ax)
+    ax = axes(ax)
     if criterion == "silhouette":
         require_columns(table, ["kmeans_silhouette", "gmm_silhouette"], what="the k-selection table")
         ax.plot(table.index, table["kmeans_silhouette"], marker="o", label="k-means")
@@ -784,7 +777,7 @@ def plot_k_selection(table: pd.DataFrame, criterion: Literal["silhouette", "bic"
 
 def plot_segment_heatmap(centroids: pd.DataFrame, ax: Any = None, *, names: Mapping[Any, str] | None = None) -> Any:
     """Heat map of the standardised centroids (segments x features), each cell annotated with its z-score."""
-    ax = _axes(ax)
+    ax = axes(ax)
     values = centroids.to_numpy(float)
     limit = max(1.0, float(np.nanmax(np.abs(values))))
     image = ax.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
@@ -805,7 +798,7 @@ def plot_segment_heatmap(centroids: pd.DataFrame, ax: Any = None, *, names: Mapp
 def plot_stability(table: pd.DataFrame, ax: Any = None) -> Any:
     """The adjusted Rand index of every replicate of :func:`stability`, by kind (seed / bootstrap)."""
     require_columns(table, ["kind", "ari"], what="the stability table")
-    ax = _axes(ax)
+    ax = axes(ax)
     kinds = list(dict.fromkeys(table["kind"]))
     data = [table.loc[table["kind"] == k, "ari"].to_numpy() for k in kinds]
     ax.boxplot(data, tick_labels=kinds, showmeans=True)
@@ -821,7 +814,7 @@ def plot_holdout_comparison(comparison: pd.DataFrame, measure: str = "holdout_sp
                             unit: str = "US$ per customer") -> Any:
     """Mean holdout behaviour of every group, one panel of bars per grouping side by side."""
     require_columns(comparison, [measure], what="the holdout comparison")
-    ax = _axes(ax)
+    ax = axes(ax)
     positions, ticks, colours = [], [], []
     palette = ["tab:blue", "tab:orange", "tab:green", "tab:purple", "tab:brown"]
     x = 0.0

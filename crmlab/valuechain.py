@@ -48,6 +48,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, Polygon, Rectangle
 from crmlab import datasets
 from crmlab.errors import CrmlabWarning, ParameterError, SpecificationError
 from crmlab.files import MAX_YAML_BYTES, describe_value, load_yaml
+from crmlab.plotting import axes
 
 #: Porter's five primary activities, in the order of his figure (left to right).
 PRIMARY_ACTIVITIES = ("inbound_logistics", "operations", "outbound_logistics", "marketing_sales", "service")
@@ -705,12 +706,6 @@ _SUPPORT_BAND = 0.8     # height of one support band
 _GAP = 0.15
 
 
-def _axes(ax: Axes | None, figsize: tuple[float, float] | None = None) -> Axes:
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
-
-
 def _wrap(text: str, width: int) -> str:
     return "\n".join(textwrap.wrap(text, width, break_long_words=False)) or text
 
@@ -733,7 +728,7 @@ def plot_value_chain(chain: ValueChain | None = None, metric: str | pd.Series | 
     """Porter's value-chain diagram: four support bands over five primary chevrons, the margin arrow on
     the right. ``metric`` (a name from :data:`METRICS` or a Series indexed by activity) shades the
     activities; activities without a value are grey. Patches and labels carry the activity key as gid."""
-    ax = _axes(ax, (10.0, 4.8))
+    ax = axes(ax, (10.0, 4.8))
     labels = activity_labels()
     values: pd.Series | None = None
     if isinstance(metric, str):
@@ -815,7 +810,7 @@ def plot_impact_matrix(chain: ValueChain, *, ax: Axes | None = None) -> Axes:
     if chain.impacts.empty:
         raise SpecificationError(f"value chain of {chain.firm} ({chain.state})", ["it has no CRM initiatives"],
                                  fix="use the as-is chain, or add initiatives to the specification")
-    ax = _axes(ax, (10.0, 4.8))
+    ax = axes(ax, (10.0, 4.8))
     matrix = chain.impacts
     limit = float(matrix.abs().to_numpy().max()) or 1.0
     image = ax.imshow(matrix.to_numpy(), cmap="RdBu_r", norm=mcolors.Normalize(-limit, limit), aspect="auto")
@@ -835,7 +830,7 @@ def plot_impact_matrix(chain: ValueChain, *, ax: Axes | None = None) -> Axes:
 
 def plot_value_added(chain: ValueChain, *, ax: Axes | None = None) -> Axes:
     """Bars of value per unit of cost :math:`V_a/C_a` by activity; links right of 1 create value."""
-    ax = _axes(ax)
+    ax = axes(ax)
     table = value_added(chain).iloc[::-1]
     colours = np.where(table["creates_value"], "#2e8b57", "#c0392b")
     ax.barh(table["label"], table["value_per_cost"], color=colours)
@@ -852,7 +847,7 @@ def plot_journey(chain: ValueChain, to_be_chain: ValueChain | None = None, weake
                  ax: Axes | None = None) -> Axes:
     """The customer journey: importance and performance of each touchpoint in journey order, the
     ``weakest`` (largest importance-performance gap) in red, and optionally the to-be performance."""
-    ax = _axes(ax, (10.0, 4.8))
+    ax = axes(ax, (10.0, 4.8))
     table = touchpoint_gaps(chain, weakest)
     x = np.arange(len(table))
     stages = table["stage"].tolist()
@@ -890,7 +885,7 @@ def plot_linkages(chain: ValueChain, *, ax: Axes | None = None) -> Axes:
     Each edge is a quadratic curve whose bend is chosen so that it keeps clear of every other activity
     (:func:`curve_clear_of`); it starts and ends on the circles' rims, so the arrowheads are visible.
     """
-    ax = _axes(ax, (10.0, 5.4))
+    ax = axes(ax, (10.0, 5.4))
     labels = activity_labels()
     pos = {a: (1.0 + 2.0 * i, 0.0) for i, a in enumerate(PRIMARY_ACTIVITIES)}
     pos |= {a: (2.0 + 2.0 * i, 2.6) for i, a in enumerate(SUPPORT_ACTIVITIES)}
@@ -970,7 +965,7 @@ def curve_clear_of(start: np.ndarray, end: np.ndarray, obstacles: Sequence[np.nd
 
 def plot_margin_bridge(chain: ValueChain, effect_scale: float = 1.0, *, ax: Axes | None = None) -> Axes:
     """Waterfall from the as-is margin through each initiative's margin change to the to-be margin."""
-    ax = _axes(ax, (10.0, 4.8))
+    ax = axes(ax, (10.0, 4.8))
     summary = initiative_summary(chain, effect_scale)
     changes = summary["margin_change"]
     names = ["as-is"] + [_wrap(n, 12) for n in summary["name"]] + ["to-be"]
@@ -1322,7 +1317,7 @@ def plot_value_system(system: ValueSystem, *, ax: Axes | None = None) -> Axes:
     chains, support above primary; the buyer as one box), goods flowing left to right, and the CRM links
     between chains as arrows coloured by kind. Patches carry the chain (``chain`` or ``chain.activity``)
     as gid, arrows ``source->target``."""
-    ax = _axes(ax, (12.0, 6.4))
+    ax = axes(ax, (12.0, 6.4))
     labels = activity_labels()
     width, step, row = 2.3, 3.6, 0.52
     rows = list(SUPPORT_ACTIVITIES) + list(PRIMARY_ACTIVITIES)

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
 from crmlab.clv.models import expected_purchases, probability_alive
 from crmlab.errors import ParameterError
-
-
-def _axes(ax: Axes | None) -> Axes:
-    return plt.subplots()[1] if ax is None else ax
+from crmlab.plotting import axes
 
 
 def plot_tracking(track: pd.DataFrame, *, cumulative: bool = True, unit: str = "week", ax: Axes | None = None) -> Axes:
     """Actual vs model-expected repeat transactions per period (FHL 2005a, Figures 2 and 3)."""
-    ax = _axes(ax)
+    ax = axes(ax)
     actual, expected = ("actual_cumulative", "expected_cumulative") if cumulative else ("actual", "expected")
     ax.plot(track.index, track[actual], color="black", label="actual")
     ax.plot(track.index, track[expected], color="tab:blue", linestyle="--", label="model")
@@ -34,7 +30,7 @@ def plot_tracking(track: pd.DataFrame, *, cumulative: bool = True, unit: str = "
 
 def plot_holdout_by_frequency(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Mean holdout purchases by calibration frequency, actual vs predicted (FHL 2005a, Figure 4)."""
-    ax = _axes(ax)
+    ax = axes(ax)
     pos = np.arange(len(table))
     ax.plot(pos, table["actual"], marker="o", color="black", label="actual")
     ax.plot(pos, table["predicted"], marker="s", linestyle="--", color="tab:blue", label="model")
@@ -58,7 +54,7 @@ def plot_frequency_recency(
     """Heatmap over (recency, frequency) for customers of age ``T``: P(alive) or purchases in the next ``t``."""
     if kind not in ("p_alive", "expected"):
         raise ParameterError(f'kind={kind!r}: use "p_alive" or "expected"')
-    ax = _axes(ax)
+    ax = axes(ax)
     x, t_x = np.meshgrid(np.arange(max_frequency + 1), np.linspace(0, T, 60))
     t_x = np.where(x == 0, 0.0, t_x)
     if kind == "p_alive":
@@ -77,7 +73,7 @@ def plot_frequency_recency(
 
 def plot_alive_path(path: pd.DataFrame, *, customer: str = "", unit: str = "week", ax: Axes | None = None) -> Axes:
     """One customer's P(alive) over time, with the repeat purchases marked."""
-    ax = _axes(ax)
+    ax = axes(ax)
     ax.plot(path["time"], path["p_alive"], color="tab:blue")
     buys = path[path["purchase"]]
     for when in buys["time"]:
@@ -89,7 +85,7 @@ def plot_alive_path(path: pd.DataFrame, *, customer: str = "", unit: str = "week
 
 def plot_clv_distribution(value: pd.Series, *, currency: str = "US$", ax: Axes | None = None) -> Axes:
     """Histogram of predicted customer value (log-spaced bins from the 0.5% quantile: CLV is very skewed)."""
-    ax = _axes(ax)
+    ax = axes(ax)
     positive = value[value > 0]
     bins = np.geomspace(positive.quantile(0.005), positive.max(), 40)
     ax.hist(positive, bins=bins, color="tab:blue", edgecolor="white")
@@ -101,7 +97,7 @@ def plot_clv_distribution(value: pd.Series, *, currency: str = "US$", ax: Axes |
 
 def plot_clv_concentration(value: pd.Series, *, ax: Axes | None = None) -> Axes:
     """Concentration (Lorenz) curve: share of total predicted value held by the top share of customers."""
-    ax = _axes(ax)
+    ax = axes(ax)
     ranked = np.sort(value.to_numpy())[::-1]
     customers = np.arange(1, len(ranked) + 1) / len(ranked)
     share = np.cumsum(ranked) / ranked.sum()
@@ -120,7 +116,7 @@ def plot_frequency_fit(table: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     """Customers by number of repeat purchases in the calibration period, actual vs model (FHL 2005a,
     Figure 1); ``table`` from :func:`crmlab.clv.frequency_fit`. The chi-square statistic, when present in
     ``table.attrs``, is shown in the legend title."""
-    ax = _axes(ax)
+    ax = axes(ax)
     pos = np.arange(len(table))
     width = 0.4
     ax.bar(pos - width / 2, table["actual"], width, color="0.3", label="actual")
@@ -158,7 +154,7 @@ def plot_retention(
 
     if kind not in ("survival", "retention"):
         raise ParameterError(f'kind={kind!r}: use "survival" or "retention"')
-    ax = _axes(ax)
+    ax = axes(ax)
     suffix = f", {label}" if label else ""
     if kind == "survival":
         t = np.arange(periods + 1)
