@@ -45,6 +45,7 @@ from crmlab.errors import (
     require_columns,
     require_rows,
 )
+from crmlab.stats import chi2_independence, wilson_interval  # noqa: F401  (part of this module's API)
 
 if TYPE_CHECKING:
     from statsmodels.discrete.discrete_model import BinaryResultsWrapper
@@ -370,27 +371,6 @@ def plot_size_gaps(gaps: pd.DataFrame, ax: Axes | None = None) -> Axes:
 # Proportions, intervals and tests
 
 
-def wilson_interval(
-    successes: int | np.ndarray, n: int | np.ndarray, confidence: float = 0.95
-) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson (1927) score interval for a binomial proportion.
-
-    (p + z²/2n ± z √(p(1-p)/n + z²/4n²)) / (1 + z²/n), with p = successes/n and z the normal quantile.
-    Wilson, E. B. (1927), JASA 22(158), 209-212. Unlike the Wald interval it stays inside [0, 1].
-    """
-    if not 0 < confidence < 1:
-        raise ParameterError(f"confidence must be between 0 and 1, got {confidence!r}")
-    x = np.asarray(successes, dtype=float)
-    m = np.asarray(n, dtype=float)
-    if np.any(m <= 0) or np.any(x < 0) or np.any(x > m):
-        raise ParameterError(f"need 0 <= successes <= n and n > 0, got successes={successes!r}, n={n!r}")
-    z = stats.norm.ppf(0.5 + confidence / 2)
-    p = x / m
-    centre = (p + z**2 / (2 * m)) / (1 + z**2 / m)
-    half = z * np.sqrt(p * (1 - p) / m + z**2 / (4 * m**2)) / (1 + z**2 / m)
-    return centre - half, centre + half
-
-
 def proportion_table(df: pd.DataFrame, outcome: str, by: str, confidence: float = 0.95) -> pd.DataFrame:
     """Share of rows with ``outcome`` == 1 in each ``by`` group, with Wilson intervals.
 
@@ -416,25 +396,6 @@ def proportion_table(df: pd.DataFrame, outcome: str, by: str, confidence: float 
 def adoption_by_size(df: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
     """Adoption rate by Eurostat size class with Wilson intervals (columns n, count, share, ci_low, ci_high)."""
     return proportion_table(df, "adopted", "size_class", confidence)
-
-
-def chi2_independence(df: pd.DataFrame, row: str, col: str) -> pd.Series:
-    """Pearson's chi-squared test of independence of two categorical columns, with Cramér's V.
-
-    X² = Σ (O − E)² / E with E = row total × column total / n (no continuity correction);
-    V = √(X² / (n (min(r, c) − 1))) (Cramér 1946). ``min_expected`` flags sparse tables (< 5).
-    """
-    require_columns(df, [row, col], what="the survey")
-    table = pd.crosstab(df[row], df[col])
-    if min(table.shape) < 2:
-        raise DataValidationError(f"the table of {row!r} by {col!r} has only one level in a margin",
-                                  column=row if table.shape[0] < 2 else col,
-                                  fix="a test of independence needs at least two levels of each variable")
-    chi2, p, dof, expected = stats.chi2_contingency(table.to_numpy(), correction=False)
-    n = int(table.to_numpy().sum())
-    v = np.sqrt(chi2 / (n * (min(table.shape) - 1)))
-    return pd.Series({"chi2": chi2, "dof": dof, "p_value": p, "cramers_v": v, "n": n,
-                      "min_expected": float(expected.min())})
 
 
 # ---------------------------------------------------------------------------------------------------
