@@ -26,7 +26,7 @@ Design (every number below is an assumption of the simulation, not an estimate f
 * ``recommend`` (0-10, "How likely are you to recommend us to a friend?"): 7.6 + 1.5 x the respondent's
   weighted perception-minus-expectation gap + 0.4 (repeat) + N(0, 1.6), rounded and clipped to 0-10.
 
-Licence: CC0 (generated data). Seed: 20260401.
+Licence: CC BY 4.0 (crmlab), as the catalogue says. Seed: 20260401.
 """
 
 from __future__ import annotations
