@@ -290,8 +290,11 @@ def check_customer_ids(values: pd.Series, *, column: str, data: pd.DataFrame | N
     distinct = pd.Series(ids)
     if isinstance(distinct.dtype, pd.CategoricalDtype):
         distinct = distinct.astype(object)
-    is_text = _text_values(distinct).to_numpy()
-    text = distinct if distinct.dtype != object else distinct.astype(str).astype("str")
+    if distinct.dtype == object and pd.api.types.infer_dtype(distinct, skipna=False) == "string":
+        is_text, text = np.ones(len(distinct), dtype=bool), distinct.astype("str")  # only text: no per-id test
+    else:
+        is_text = _text_values(distinct).to_numpy()
+        text = distinct if distinct.dtype != object else distinct.astype(str).astype("str")
     stripped = text.str.strip()
     padded = (stripped.str.len() != text.str.len()).to_numpy(dtype=bool)
 
