@@ -525,6 +525,17 @@ def check_columns(columns: Sequence[Any], *, what: str = "the transaction log") 
 # files
 
 
+def header_names(line: str, sep: str = ",") -> list[str]:
+    """The column names of a CSV/TSV header line (quotes as the csv module reads them, blanks stripped).
+
+    Examples
+    --------
+    >>> header_names('customer_id,"date", amount')
+    ['customer_id', 'date', 'amount']
+    """
+    return [name.strip() for name in next(csv.reader([line.rstrip("\r\n")], delimiter=sep), [])]
+
+
 def read_table(
     source: str | os.PathLike[str] | pd.DataFrame, *, encoding: str = "utf-8"
 ) -> pd.DataFrame:
@@ -559,8 +570,7 @@ def read_table(
             f"{path.name} has the header {header_line.strip()!r}: it looks separated by {other!r}, not "
             f"{sep!r}; save it as {'tab' if sep != ',' else 'comma'}-separated (with '.' as the decimal mark)"
         )
-    header = next(csv.reader([header_line], delimiter=sep), [])
-    check_columns([h.strip() for h in header], what=path.name)
+    check_columns(header_names(header_line, sep), what=path.name)
     try:
         # index_col=False and ParserWarning as an error: a row with extra fields must not shift columns
         with warnings.catch_warnings():

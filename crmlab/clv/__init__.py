@@ -9,7 +9,8 @@ shifted-beta-geometric retention model) is in :mod:`crmlab.clv.contractual`; dis
 residual transactions and purchase-count distributions in :mod:`crmlab.clv.predict`.
 """
 
-from crmlab.clv.data import PERIOD_UNITS, calibration_holdout, period_codes, period_sql, rfm_summary, summary_columns
+from crmlab.clv.data import calibration_holdout, rfm_summary, summary_columns
+from crmlab.transactions import PERIOD_UNITS, period_codes, period_sql
 from crmlab.clv.contractual import (
     discounted_expected_lifetime,
     discounted_expected_residual_lifetime,

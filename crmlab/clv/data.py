@@ -23,12 +23,10 @@ import numpy as np
 import pandas as pd
 
 from crmlab.errors import DataValidationError, ParameterError
-from crmlab.transactions import (  # noqa: F401  (PERIOD_UNITS, period_sql: re-exported)
-    PERIOD_UNITS,
+from crmlab.transactions import (
     check_freq,
     leave_out_after_end,
     period_codes,
-    period_sql,
     to_timestamp,
     validate_log,
 )

@@ -30,7 +30,7 @@ from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
 from crmlab.clv import _lifetimes as lt
 from crmlab.clv.contractual import ShiftedBetaGeometricModel, churn_patterns, sbg_loglik, survivor_table
-from crmlab.clv.data import check_freq, holdout_periods, period_codes
+from crmlab.clv.data import holdout_periods
 from crmlab.errors import (
     ConvergenceError,
     CrmlabWarning,
@@ -40,7 +40,7 @@ from crmlab.errors import (
     check_rows,
     offending_rows,
 )
-from crmlab.transactions import leave_out_after_end, to_timestamp, validate_log
+from crmlab.transactions import check_freq, leave_out_after_end, period_codes, to_timestamp, validate_log
 
 ArrayLike = pd.Series | np.ndarray | Sequence[float] | float
 

@@ -96,14 +96,13 @@ def clv_report(
     # a progress bar on a terminal only (disable=None); never in logs or captured output
     with tqdm(total=5, desc="crmlab clv", unit="step", disable=None if progress else True) as steps:
         return _run(steps, file, customer_col, date_col, amount_col, calibration_end, observation_end,
-                    date_format, freq, int(horizon), annual_discount_rate, folder, encoding)
+                    date_format, freq, int(horizon), annual_discount_rate, folder, encoding, cal_end)
 
 
 def _run(steps, file, customer_col, date_col, amount_col, calibration_end, observation_end, date_format,
-         freq, horizon, annual_discount_rate, folder: Path, encoding) -> list[Path]:
+         freq, horizon, annual_discount_rate, folder: Path, encoding, cal_end: pd.Timestamp) -> list[Path]:
     period, multiplier, unit, units_per_year = TIME_UNITS[freq]
     discount_rate = rate_per_unit(annual_discount_rate, units_per_year)
-    cal_end = to_timestamp(calibration_end, "calibration_end")
 
     steps.set_postfix_str("reading")
     tx = read_transactions(file, customer_col, date_col, amount_col, date_format, observation_end=observation_end,

@@ -2,7 +2,7 @@
 
 Three engines compute the summary of :func:`crmlab.clv.rfm_summary` and
 :func:`crmlab.clv.calibration_holdout`; all of them use the one definition of a period
-(:func:`~crmlab.clv.data.period_codes` in numpy, :func:`~crmlab.clv.data.period_sql` in SQL) and of the
+(:func:`~crmlab.transactions.period_codes` in numpy, :func:`~crmlab.transactions.period_sql` in SQL) and of the
 summary columns (:func:`~crmlab.clv.data.summary_columns`, Fader, Hardie & Lee 2005):
 
 * pandas, for a DataFrame in memory (:mod:`crmlab.clv.data`);
@@ -26,7 +26,6 @@ DuckDB and Dask are optional (``pip install crmlab[scale]``) and imported only w
 
 from __future__ import annotations
 
-import csv
 import glob
 import gzip
 import os
@@ -41,7 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmlab.clv.data import check_freq, holdout_periods, period_codes, period_sql, summary_columns
+from crmlab.clv.data import holdout_periods, summary_columns
 from crmlab.clv.models import customer_lifetime_value, expected_purchases, probability_alive
 from crmlab.errors import (
     CrmlabWarning,
@@ -57,7 +56,11 @@ from crmlab.transactions import (
     OFFSET_PATTERN,
     check_columns,
     check_date_format,
+    check_freq,
+    header_names,
     leave_out_after_end,
+    period_codes,
+    period_sql,
     to_timestamp,
     validate_log,
 )
@@ -275,8 +278,7 @@ def _header(path: str) -> list[str]:
             line = handle.readline()
     except (OSError, EOFError) as exc:
         raise DataFileError(f"{os.path.basename(path)} could not be read: {exc}") from exc
-    sep = "\t" if ".tsv" in path.lower() else ","
-    return [name.strip() for name in next(csv.reader([line], delimiter=sep), [])]
+    return header_names(line, "\t" if ".tsv" in path.lower() else ",")
 
 
 def _quote(identifier: str) -> str:

@@ -65,6 +65,8 @@ def rfm_table(
     a                  5          2      15.0
     b                  7          1       7.0
     """
+    if not isinstance(amount_col, str):
+        raise ParameterError(f"amount_col={amount_col!r}: RFM needs the name of the amount column (monetary value)")
     summary = rfm_summary(transactions, customer_col, date_col, amount_col, freq="D",
                           observation_end=observation_end, include_first=True)
     out = pd.DataFrame(

@@ -308,3 +308,9 @@ def test_dask_engine_applies_the_same_rules():
 def test_every_error_is_a_crmlab_error():
     for _, _, error, _ in BAD_LOGS.values():
         assert issubclass(error, CrmlabError)
+
+
+def test_rfm_table_needs_an_amount_column():
+    _expect(lambda: value.rfm_table(pd.DataFrame(GOOD), amount_col=None), ParameterError,
+            ["amount_col=None", "monetary value"])
+
