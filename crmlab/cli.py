@@ -81,18 +81,18 @@ def main(argv: list[str] | None = None) -> int:
     warnings.formatwarning = lambda message, category, *_: f"crmlab: {category.__name__}: {message}\n"
     try:
         if args.command == "build" and args.edition == "nbgrader":
-            from crmlab import editions
+            from crmlab.course import editions
 
             written = editions.write_nbgrader_course(args.output, points=args.points)
             print(f"nbgrader course with {len(written)} assignments: {args.output.resolve()}")
             print(f"next: cd {args.output} && nbgrader generate_assignment {written[0].parent.name}")
         elif args.command == "build":
-            from crmlab import site
+            from crmlab.course import site
 
             index = site.build(args.output, edition=args.edition, execute=not args.no_execute)
             print(f"course site ({args.edition} edition): {index.resolve()}")
         elif args.command == "new":
-            from crmlab import authoring
+            from crmlab.course import authoring
 
             made = authoring.new_notebook(args.name, args.title, course_dir=args.course_dir, minutes=args.minutes)
             for path in (made.notebook, made.exercises, made.course_yaml):
@@ -170,26 +170,20 @@ def start(directory: Path, edition: str = "student") -> None:
     directory = Path(directory)
     if directory.exists() and any(directory.iterdir()):
         raise CrmlabError(f"{directory} exists and is not empty; choose a new folder so nothing is overwritten")
-    make_edition = _edition_maker()
+    from crmlab.course.editions import make_edition
+    from crmlab.datasets import DATA_DIR
+
     (directory / "notebooks").mkdir(parents=True, exist_ok=True)
     for path in course.notebooks():
         nb = nbformat.read(path, as_version=4)
         nbformat.write(make_edition(nb, edition), directory / "notebooks" / path.name)
     shutil.copy2(course.NOTEBOOK_DIR / "course.yaml", directory / "notebooks" / "course.yaml")
     (directory / "templates").mkdir()
-    for template in sorted((course.ROOT / "datasets").glob("*template*")):
+    for template in sorted(DATA_DIR.glob("*template*")):
         shutil.copy2(template, directory / "templates" / template.name)
     print(f"copied {len(course.notebooks())} notebooks ({edition} edition) and the data templates to "
           f"{directory.resolve()}")
     print(f"next: cd {shlex.quote(str(directory.resolve()))} && {lab_command()} notebooks/")
-
-
-def _edition_maker():
-    try:
-        from crmlab.editions import make_edition
-    except ImportError:  # older layout: the editions lived in crmlab.site
-        from crmlab.site import make_edition
-    return make_edition
 
 
 def lab_command() -> str:

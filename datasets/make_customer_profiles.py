@@ -93,7 +93,7 @@ def generate(seed: int = SEED) -> pd.DataFrame:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=SEED)
-    parser.add_argument("--output", type=Path, default=Path(__file__).resolve().parent / OUTPUT)
+    parser.add_argument("--output", type=Path, default=Path(__file__).resolve().parents[1] / "crmlab" / "datasets" / "data" / OUTPUT)
     args = parser.parse_args()
     generate(args.seed).to_csv(args.output, index=False, lineterminator="\n")
     print(f"wrote {args.output}")

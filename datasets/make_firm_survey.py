@@ -76,7 +76,7 @@ from scipy.special import expit
 from crmlab.adoption import BARRIERS, SIZE_CLASSES, SUCCESS_FACTORS, crm_tier
 
 SEED = 20240502
-OUTPUT = Path(__file__).resolve().parent / "crm_firm_survey.csv"
+OUTPUT = Path(__file__).resolve().parents[1] / "crmlab" / "datasets" / "data" / "crm_firm_survey.csv"
 
 SAMPLE_SIZES = {"10-49": 800, "50-249": 450, "250+": 250}
 POPULATION_SHARES = {"10-49": 0.84, "50-249": 0.13, "250+": 0.03}

@@ -99,7 +99,7 @@ def generate(n: int = N_RESPONDENTS, seed: int = SEED) -> pd.DataFrame:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent, help="output directory")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "crmlab" / "datasets" / "data", help="output directory")
     args = parser.parse_args()
     path = args.out / OUTPUT
     generate().to_csv(path, index=False, lineterminator="\n")

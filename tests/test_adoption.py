@@ -136,7 +136,7 @@ def test_generator_is_byte_identical(tmp_path):
     out = tmp_path / "survey.csv"
     subprocess.run([sys.executable, str(ROOT / "datasets" / "make_firm_survey.py"), "--output", str(out)],
                    check=True, capture_output=True)
-    assert out.read_bytes() == (ROOT / "datasets" / "crm_firm_survey.csv").read_bytes()
+    assert out.read_bytes() == (ROOT / "crmlab" / "datasets" / "data" / "crm_firm_survey.csv").read_bytes()
 
 
 def test_generator_changes_with_seed():
@@ -459,7 +459,7 @@ def test_scorecard_structural_problems_listed_together(instrument):
 
 
 def test_blank_template_is_rejected_with_a_fix(instrument):
-    template = pd.read_csv(ROOT / "datasets" / "crm_readiness_template.csv")
+    template = pd.read_csv(ROOT / "crmlab" / "datasets" / "data" / "crm_readiness_template.csv")
     assert template["practice_id"].tolist() == instrument["practice_id"].tolist()
     with pytest.raises(DataValidationError, match="firm name missing"):
         adoption.validate_scorecard(template, instrument)
@@ -501,7 +501,7 @@ def test_provenance_agrees_with_verified(statistics):
 
 
 def test_provenance_errors(statistics):
-    raw = pd.read_csv(ROOT / "datasets" / "crm_adoption_statistics.csv", keep_default_na=False,
+    raw = pd.read_csv(ROOT / "crmlab" / "datasets" / "data" / "crm_adoption_statistics.csv", keep_default_na=False,
                       na_values={"year": [""], "value": [""], "value_high": [""]})
     bad = raw.copy()
     bad.loc[3, "provenance"] = "seen"
@@ -644,7 +644,7 @@ def test_failure_diagnostic_plot(cases, instrument):
 
 
 def test_exercises_accept_answers_copied_at_the_printed_precision():
-    from crmlab.exercises import check
+    from crmlab.course.exercises import check
 
     # the Wilson interval as the table prints it; at 3 decimals it equals the Wald interval, which must
     # therefore be accepted, not diagnosed as a mistake
@@ -655,7 +655,7 @@ def test_exercises_accept_answers_copied_at_the_printed_precision():
 
 
 def test_exercise_diagnoses_at_the_stated_precision(survey):
-    from crmlab.exercises import check
+    from crmlab.course.exercises import check
 
     services = survey[survey["offering"] == "services"]
     unweighted = round(float(services["adopted"].mean()), 3)

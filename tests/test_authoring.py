@@ -12,7 +12,8 @@ import nbformat
 import pytest
 import yaml
 
-from crmlab import authoring, course, datasets
+from crmlab import course, datasets
+from crmlab.course import authoring
 from crmlab.errors import CrmlabError
 
 ROOT = course.ROOT
@@ -34,7 +35,6 @@ def copy(tmp_path_factory):
     """A small copy of the course: the package, the data, notebook 00 and its course-map entry."""
     root = tmp_path_factory.mktemp("course")
     shutil.copytree(ROOT / "crmlab", root / "crmlab", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "datasets", root / "datasets")
     shutil.copy(ROOT / "pyproject.toml", root)
     (root / "tests").mkdir()
     for name in ("conftest.py", "nbval_sanitize.cfg", "test_notebooks.py", "test_exercises.py"):
@@ -99,8 +99,8 @@ def test_nbval_and_the_courses_own_notebook_and_exercise_tests_pass(copy):
 
 def test_it_is_in_the_exercise_registry_the_course_map_and_the_nbgrader_edition(copy):
     probe = run(copy, "-c", (
-        "from crmlab import editions, site\n"
-        "from crmlab.exercises import exercises, questions\n"
+        "from crmlab.course import editions, site\n"
+        "from crmlab.course.exercises import exercises, questions\n"
         "print(sorted(k for k in exercises() if k.startswith('90.')))\n"
         "print(sorted(k for k in questions() if k.startswith('90.')))\n"
         "cmap = site.course_map()\n"

@@ -13,7 +13,8 @@ import urllib.parse
 
 import pytest
 
-from crmlab import course, site
+from crmlab import course
+from crmlab.course import site
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")

@@ -93,7 +93,7 @@ def test_catalogue_lists_every_loader_with_provenance():
 
 
 def test_catalogue_readme_documents_every_dataset():
-    readme = (Path(datasets.__file__).parents[1] / "datasets" / "README.md").read_text(encoding="utf-8")
+    readme = (Path(datasets.__file__).parents[2] / "datasets" / "README.md").read_text(encoding="utf-8")
     for name in datasets.catalogue().index:
         assert f"`{name}`" in readme, f"datasets/README.md does not describe {name}"
 

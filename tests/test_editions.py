@@ -5,9 +5,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from crmlab import course, editions, site
+from crmlab import course
+from crmlab.course import editions, site
 from crmlab.errors import CrmlabError
-from crmlab.exercises import exercises
+from crmlab.course.exercises import exercises
 
 
 def cell(kind, source, *tags, outputs=None):
@@ -26,7 +27,7 @@ def course_like_notebook():
         cell("markdown", "# 99 · Test"),
         cell("code", "x = 2"),
         cell("markdown", "**Exercise 99.1.** Double x, as a whole number.", "exercise"),
-        cell("code", 'from crmlab.exercises import check\n\nanswer = None  # your code here\ncheck("99.1", answer)',
+        cell("code", 'from crmlab.course.exercises import check\n\nanswer = None  # your code here\ncheck("99.1", answer)',
              "exercise", outputs="[99.1] Not yet"),
         cell("markdown", "**Solution 99.1.** Multiply by 2.\nThat is all.", "solution"),
         cell("code", 'answer = 2 * x\nprint(answer)\ncheck("99.1", answer)', "solution", outputs="4"),
@@ -45,7 +46,7 @@ def test_student_edition_drops_solutions_and_clears_exercise_outputs():
     nb = course_like_notebook()
     student = editions.make_edition(nb, "student")
     assert [c.source[:14] for c in student.cells] == [
-        "# 99 · Test", "x = 2", "**Exercise 99.", "from crmlab.ex", "**Question 99.", 'ask("99.q1", N', "## Summary"]
+        "# 99 · Test", "x = 2", "**Exercise 99.", "from crmlab.co", "**Question 99.", 'ask("99.q1", N', "## Summary"]
     assert all(c.outputs == [] and c.execution_count is None for c in student.cells if c.cell_type == "code"
                and "exercise" in c.metadata.get("tags", []))
     assert len(nb.cells) == 10 and nb.cells[3].outputs  # the notebook passed in is untouched
@@ -76,7 +77,7 @@ def test_nbgrader_edition_marks_the_solution_region_and_grades_the_check():
     assert len(graded.cells) == 8  # the solution cells are folded into the exercise; the question's answer goes
     answer, test = graded.cells[3], graded.cells[4]
     assert answer.source == (
-        "from crmlab.exercises import check\n\n"
+        "from crmlab.course.exercises import check\n\n"
         "### BEGIN SOLUTION\n# **Solution 99.1.** Multiply by 2.\n# That is all.\nanswer = 2 * x\nprint(answer)\n"
         "### END SOLUTION"
     )

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from crmlab.errors import CrmlabError
-from crmlab.exercises import check, compare, exercises
+from crmlab.course.exercises import check, compare, exercises
 
 
 def test_numbers_within_tolerance_and_specific_hints():
@@ -80,7 +80,7 @@ import re  # noqa: E402
 import nbformat  # noqa: E402
 
 from crmlab import course  # noqa: E402
-from crmlab.exercises import (  # noqa: E402
+from crmlab.course.exercises import (  # noqa: E402
     Exercise,
     Option,
     Question,
@@ -132,7 +132,7 @@ def test_precision_text_and_statements(monkeypatch):
         "99.3": Exercise(id="99.3", prompt="p", expected=lambda: 1.5, decimals=1, unit="weeks"),
         "99.4": Exercise(id="99.4", prompt="p", expected=lambda: 1.5),
     }
-    monkeypatch.setattr("crmlab.exercises.exercises", lambda: bank)
+    monkeypatch.setattr("crmlab.course.exercises.exercises", lambda: bank)
     assert precision_text("99.1") == "to 3 decimals, as a share between 0 and 1"
     assert precision_text("99.2") == "as a whole number, in customers"
     assert precision_text("99.3") == "to 1 decimal, in weeks"
@@ -145,7 +145,7 @@ def test_precision_text_and_statements(monkeypatch):
 def test_known_mistakes_and_coarse_answers_at_the_stated_precision(monkeypatch):
     ex = Exercise(id="99.1", prompt="p", expected=lambda: 0.23456, decimals=3, unit="share",
                   hints=("idea", "function"), mistakes=[(lambda: 0.31, "unweighted: weight by spend.")])
-    monkeypatch.setattr("crmlab.exercises.exercises", lambda: {"99.1": ex})
+    monkeypatch.setattr("crmlab.course.exercises.exercises", lambda: {"99.1": ex})
     assert check("99.1", 0.235).correct and check("99.1", 0.2346).correct
     assert check("99.1", 0.310).message == "unweighted: weight by spend."
     assert check("99.1", 0.3104).message == "unweighted: weight by spend."
@@ -159,7 +159,7 @@ def test_hints_are_given_one_at_a_time(monkeypatch):
     ex = Exercise(id="99.1", prompt="p", expected=lambda: 1.0, decimals=1,
                   hints=("the idea: a ratio", "the function: crmlab.value.f"))
     legacy = Exercise(id="99.2", prompt="p", expected=lambda: 1.0, hint="one hint")
-    monkeypatch.setattr("crmlab.exercises.exercises", lambda: {"99.1": ex, "99.2": legacy})
+    monkeypatch.setattr("crmlab.course.exercises.exercises", lambda: {"99.1": ex, "99.2": legacy})
     reset_hints()
     first, second, again = hint("99.1"), hint("99.1"), hint("99.1")
     assert (first.number, first.text) == (1, "the idea: a ratio")
@@ -175,7 +175,7 @@ def test_hints_are_given_one_at_a_time(monkeypatch):
 def test_questions_explain_every_choice(monkeypatch):
     q = Question("99.q1", "Why?", [Option("because A", False, "A is a symptom, not the cause."),
                                    Option("because B", True, "B is the mechanism.")])
-    monkeypatch.setattr("crmlab.exercises.questions", lambda: {"99.q1": q})
+    monkeypatch.setattr("crmlab.course.exercises.questions", lambda: {"99.q1": q})
     assert q.letters == "ab" and "- **(b)** because B" in q.markdown()
     right, wrong = ask("99.q1", "b"), ask("99.q1", "(A)")
     assert right.correct and right.message == "(b) B is the mechanism."

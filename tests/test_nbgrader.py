@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from crmlab import cli, course
-from crmlab.exercises import exercises
+from crmlab.course.exercises import exercises
 
 pytest.importorskip("nbgrader", reason="nbgrader is the optional extra crmlab[nbgrader]; make test installs it")
 

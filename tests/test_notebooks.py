@@ -5,7 +5,7 @@ import nbformat
 import pytest
 
 from crmlab import course
-from crmlab.notebook import FIGURE_WARNING
+from crmlab.course.notebook import FIGURE_WARNING
 
 NOTEBOOKS = course.notebooks()
 
@@ -20,7 +20,7 @@ def test_notebook_is_stored_executed_and_clean(path):
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert [c.execution_count for c in code] == list(range(1, len(code) + 1)), "run `make refresh`"
     assert nb.metadata["kernelspec"]["name"] == "python3"
-    assert "setup()" in code[0].source and "from crmlab.notebook import setup" in code[0].source
+    assert "setup()" in code[0].source and "from crmlab.course.notebook import setup" in code[0].source
     assert "versions()" in code[-1].source
     for cell in code:
         assert "execution" not in cell.metadata, "timing metadata makes refreshes differ"

@@ -5,9 +5,10 @@ import shutil
 
 import pytest
 
-from crmlab import course, site
+from crmlab import course
+from crmlab.course import site
 from crmlab.errors import CrmlabError
-from crmlab.exercises import exercises
+from crmlab.course.exercises import exercises
 
 CORE = ["00", "01", "02", "03", "04", "05", "06"]
 

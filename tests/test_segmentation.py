@@ -264,7 +264,7 @@ def test_profiles_generator_is_byte_identical(tmp_path):
     out = tmp_path / "profiles.csv"
     subprocess.run([sys.executable, str(ROOT / "datasets" / "make_customer_profiles.py"), "--output", str(out)],
                    check=True, capture_output=True)
-    assert out.read_bytes() == (ROOT / "datasets" / "customer_profiles.csv").read_bytes()
+    assert out.read_bytes() == (ROOT / "crmlab" / "datasets" / "data" / "customer_profiles.csv").read_bytes()
 
 
 def test_profiles_loader_and_its_assumed_effects():
@@ -299,7 +299,7 @@ def test_every_plot_has_a_title_and_labelled_axes():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from crmlab.notebook import figure_problems
+    from crmlab.course.notebook import figure_problems
 
     X, truth = mixture(n_per=40)
     table = seg.choose_k(X, range(2, 5), n_init=2, gmm_n_init=1)

@@ -6,7 +6,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from crmlab import course, site
+from crmlab import course
+from crmlab.course import site
 from crmlab.errors import CrmlabError
 
 

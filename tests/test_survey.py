@@ -591,7 +591,7 @@ def test_servqual_errors() -> None:
 def test_servqual_generator_is_reproducible(tmp_path: Path) -> None:
     subprocess.run([sys.executable, str(ROOT / "datasets" / "make_servqual.py"), "--out", str(tmp_path)],
                    check=True, capture_output=True)
-    assert (tmp_path / "servqual_ecommerce.csv").read_bytes() == (ROOT / "datasets" / "servqual_ecommerce.csv").read_bytes()
+    assert (tmp_path / "servqual_ecommerce.csv").read_bytes() == (ROOT / "crmlab" / "datasets" / "data" / "servqual_ecommerce.csv").read_bytes()
 
 
 def test_servqual_loader() -> None:

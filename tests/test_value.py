@@ -536,7 +536,7 @@ def test_tier_summary_alignment_and_playbook():
 
 
 def test_notebook_01_exercise_answers_by_hand():
-    from crmlab.exercises import exercises
+    from crmlab.course.exercises import exercises
 
     bank = exercises()
     assert sorted(k for k in bank if k.startswith("01.")) == ["01.1", "01.2", "01.3", "01.4", "01.5", "01.6"]

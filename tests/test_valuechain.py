@@ -19,7 +19,7 @@ from crmlab.errors import (
     ParameterError,
     SpecificationError,
 )
-from crmlab.exercises import check, exercises
+from crmlab.course.exercises import check, exercises
 
 DATA = Path(__file__).parent / "data"
 

@@ -267,7 +267,7 @@ def test_chevron_labels_fit_inside_their_chevrons():
 
 
 def test_channel_partner_exercise_by_hand():
-    from crmlab.exercises import check
+    from crmlab.course.exercises import check
 
     # marketplace and retailer both at L/p = 2/4: factor 2.5 each; exact 2.5^2 + 1.5^2 / 2 = 7.375,
     # shared: echelon lead time 4, 1 + 2 + 2 = 5

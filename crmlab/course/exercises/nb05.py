@@ -18,7 +18,7 @@ from crmlab.datasets import (
     load_readiness_cases,
     load_readiness_instrument,
 )
-from crmlab.exercises import Exercise, Option, Question
+from crmlab.course.exercises import Exercise, Option, Question
 
 if TYPE_CHECKING:
     from statsmodels.discrete.discrete_model import BinaryResultsWrapper

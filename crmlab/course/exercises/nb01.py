@@ -14,7 +14,7 @@ import pandas as pd
 
 from crmlab import clv, value
 from crmlab.datasets import load_cdnow_transactions, load_delivered_value_example
-from crmlab.exercises import Exercise, Option, Question
+from crmlab.course.exercises import Exercise, Option, Question
 
 CALIBRATION_END, HOLDOUT_END = "1997-09-30", "1998-06-30"
 EQUITY = {"current_customers": 1000, "new_customers": 100, "acquisition_cost": 50}

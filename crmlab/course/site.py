@@ -19,13 +19,14 @@ from typing import Literal
 import nbformat
 import pandas as pd
 
-from crmlab import course, editions
+from crmlab import datasets
+from crmlab.course import editions, run as course
 from crmlab.errors import CrmlabError
 from crmlab.files import load_yaml
 
 Edition = Literal["instructor", "student"]  # the editions a site is built in (nbgrader: editions.py)
 TEMPLATES = Path(__file__).with_name("templates")
-GLOSSARY = course.ROOT / "datasets" / "glossary.csv"
+GLOSSARY = datasets.DATA_DIR / "glossary.csv"
 SITE_TITLE = "crmlab — customer relationship management analytics"
 
 CSS = """
@@ -119,7 +120,7 @@ def schedules(directory: Path = course.NOTEBOOK_DIR, cmap: pd.DataFrame | None =
     map, an exercise that is not registered or belongs to another notebook, a non-positive time, or an
     assignment to grade before its notebook has been taught.
     """
-    from crmlab.exercises import exercises
+    from crmlab.course.exercises import exercises
 
     cmap = course_map(directory) if cmap is None else cmap
     plans = read_course_yaml(directory)["schedules"]
@@ -210,7 +211,7 @@ def learning_objectives(nb: nbformat.NotebookNode) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------------
-# Editions: made in crmlab.editions; ``site.make_edition`` stays importable from here.
+# Editions: made in crmlab.course.editions; ``site.make_edition`` stays importable from here.
 
 make_edition = editions.make_edition
 

@@ -42,7 +42,7 @@ import nbformat
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from traitlets import Float, Unicode
 
-from crmlab import course
+from crmlab.course import run as course
 from crmlab.errors import CrmlabError
 
 Edition = Literal["instructor", "student", "nbgrader"]
@@ -156,7 +156,7 @@ class NbgraderPreprocessor(Preprocessor):
         answer.metadata = {"tags": ["exercise"], "nbgrader": _nbgrader_metadata(f"{key}_answer", solution=True)}
         test = nbformat.v4.new_code_cell(
             f"# autograded: exercise {ex_id}, {self.points:g} point{'s' if self.points != 1 else ''}\n"
-            "from crmlab.exercises import check\n\n"
+            "from crmlab.course.exercises import check\n\n"
             f'feedback = check("{ex_id}", answer)\n'
             "print(feedback)\n"
             "assert feedback.correct, feedback.message"

@@ -7,7 +7,7 @@ month, another period, another item, another dataset.
 from __future__ import annotations
 
 from crmlab import datasets
-from crmlab.exercises import Exercise, Option, Question
+from crmlab.course.exercises import Exercise, Option, Question
 
 
 def _first_purchases_in_february(kind: str = "customers") -> int:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from crmlab import clv
 from crmlab.datasets import load_cdnow_transactions, load_donations
-from crmlab.exercises import Exercise, Option, Question
+from crmlab.course.exercises import Exercise, Option, Question
 
 CALIBRATION_END, OBSERVATION_END = "1997-09-30", "1998-06-30"
 HALF_YEAR_END = "1997-06-30"

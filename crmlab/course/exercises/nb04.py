@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 
 from crmlab import datasets, survey
-from crmlab.exercises import Exercise, Option, Question
+from crmlab.course.exercises import Exercise, Option, Question
 
 IMAGE_WITHOUT_IMAG3 = [item for item in datasets.MOBI_BLOCKS["Image"] if item != "IMAG3"]
 

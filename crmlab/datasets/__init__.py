@@ -14,6 +14,7 @@ names the column, shows the first offending rows and says how to fix them.
 from __future__ import annotations
 
 import functools
+import importlib.resources
 import importlib.util
 import os
 import warnings
@@ -45,8 +46,9 @@ from crmlab.transactions import (  # noqa: F401  (read_table: part of this modul
 if TYPE_CHECKING:
     from crmlab.valuechain import ValueChain, ValueSystem
 
-#: The project's own data files. Override with the ``CRMLAB_DATA_DIR`` environment variable.
-DATA_DIR = Path(os.environ.get("CRMLAB_DATA_DIR", Path(__file__).resolve().parents[1] / "datasets"))
+#: The project's own data files, shipped as package data (``crmlab/datasets/data``) and located with
+#: :mod:`importlib.resources`. Override with the ``CRMLAB_DATA_DIR`` environment variable.
+DATA_DIR = Path(os.environ.get("CRMLAB_DATA_DIR", str(importlib.resources.files("crmlab.datasets") / "data")))
 
 TRANSACTION_COLUMNS = ("customer_id", "date", "quantity", "amount")
 

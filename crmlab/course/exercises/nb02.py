@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from crmlab import valuechain
 from crmlab.datasets import DATA_DIR, load_valuechain_case, load_valuechain_template
-from crmlab.exercises import Exercise, Option, Question
+from crmlab.course.exercises import Exercise, Option, Question
 
 NEW_MARGIN_RATE = 0.08
 TWO_INITIATIVES = ["site_performance", "web_self_service"]

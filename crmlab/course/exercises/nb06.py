@@ -10,7 +10,7 @@ import pandas as pd
 from crmlab import segmentation as seg
 from crmlab import value
 from crmlab.datasets import load_cdnow_transactions
-from crmlab.exercises import Exercise, Option, Question
+from crmlab.course.exercises import Exercise, Option, Question
 
 CALIBRATION_END, OBSERVATION_END = "1997-09-30", "1998-06-30"
 K = 3

@@ -2,10 +2,10 @@
 
 :func:`new_notebook` writes, in a course (a clone of this repository, or a copy of it):
 
-* ``notebooks/NN_topic.ipynb`` from the template ``crmlab/templates/new_notebook/notebook.yaml``,
+* ``notebooks/NN_topic.ipynb`` from the template ``crmlab/course/templates/new_notebook/notebook.yaml``,
   with the course's sections (learning objectives, theory, worked analysis, exercises, self-check
   questions, summary, references, versions) and a working example to replace;
-* ``crmlab/exercises/nbNN.py``: its exercises and self-check questions (registered by being there);
+* ``crmlab/course/exercises/nbNN.py``: its exercises and self-check questions (registered by being there);
 * an entry at the end of ``notebooks/course.yaml``, so the notebook is in the course map, the site,
   both editions, nbval and the schedules' ``all`` exercises.
 
@@ -27,7 +27,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from crmlab import course
+from crmlab.course import run as course
 from crmlab.errors import CrmlabError
 
 TEMPLATE_DIR = Path(__file__).with_name("templates") / "new_notebook"
@@ -46,10 +46,10 @@ class NewNotebook:
 def course_root(course_dir: Path | str | None = None) -> Path:
     """The course to work in: ``course_dir``, by default the clone crmlab is imported from.
 
-    A course root holds ``notebooks/course.yaml`` and the exercise registry ``crmlab/exercises/``.
+    A course root holds ``notebooks/course.yaml`` and the exercise registry ``crmlab/course/exercises/``.
     """
     root = Path(course_dir or course.ROOT).expanduser().resolve()
-    missing = [p for p in ("notebooks/course.yaml", "crmlab/exercises/__init__.py") if not (root / p).is_file()]
+    missing = [p for p in ("notebooks/course.yaml", "crmlab/course/exercises/__init__.py") if not (root / p).is_file()]
     if missing:
         raise CrmlabError(
             f"{root} is not a crmlab course: it lacks {missing}. Give the folder of a clone of the course "
@@ -173,7 +173,7 @@ def new_notebook(
     text = course_yaml.read_text(encoding="utf-8")
     block = yaml.safe_dump([entry], sort_keys=False, allow_unicode=True, default_flow_style=None)
     course_yaml.write_text(text.rstrip("\n") + "\n" + block, encoding="utf-8")
-    from crmlab.site import read_course_yaml
+    from crmlab.course.site import read_course_yaml
 
     try:
         listed = [e["notebook"] for e in read_course_yaml(notebooks)["notebooks"]]

@@ -16,7 +16,7 @@ from nbclient import NotebookClient
 
 from crmlab.errors import CrmlabError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK_DIR = ROOT / "notebooks"
 
 #: Environment every notebook runs under (the Makefile sets the same for nbval).
