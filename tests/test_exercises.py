@@ -6,6 +6,7 @@ import pytest
 
 from crmlab.errors import CrmlabError
 from crmlab.course.exercises import check, compare, exercises
+from crmlab.course.i18n import tr
 
 
 def test_numbers_within_tolerance_and_specific_hints():
@@ -56,13 +57,13 @@ BANK = exercises()
 @pytest.mark.parametrize("exercise_id", sorted(BANK))
 def test_every_exercise_accepts_its_answer_and_explains_its_mistakes(exercise_id):
     ex = BANK[exercise_id]
-    assert ex.prompt.strip()
+    assert tr(ex.prompt).strip()
     right = check(exercise_id, ex.expected())
     assert right.correct, right.message
     assert not check(exercise_id, None).correct
     for wrong, diagnosis in ex.mistakes:
         fb = check(exercise_id, wrong())
-        assert not fb.correct and fb.message == diagnosis, f"{exercise_id}: mistake not recognised"
+        assert not fb.correct and fb.message == tr(diagnosis), f"{exercise_id}: mistake not recognised"
 
 
 def test_every_notebook_has_at_least_three_exercises():
@@ -198,7 +199,7 @@ def test_every_exercise_accepts_its_answer_at_its_stated_precision(exercise_id):
     assert fb.correct, f"{exercise_id}: the right answer at {ex.decimals} decimals is rejected: {fb.message}"
     for wrong, diagnosis in ex.mistakes:
         fb = check(exercise_id, _rounded(wrong(), ex.decimals))
-        assert not fb.correct and fb.message == diagnosis, f"{exercise_id}: rounded mistake not recognised"
+        assert not fb.correct and fb.message == tr(diagnosis), f"{exercise_id}: rounded mistake not recognised"
 
 
 def _statements() -> dict[str, tuple[str, str]]:

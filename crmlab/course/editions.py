@@ -43,6 +43,7 @@ from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from traitlets import Float, Unicode
 
 from crmlab.course import run as course
+from crmlab.course.i18n import LANGUAGES, Language, check_language, tag
 from crmlab.errors import CrmlabError
 
 Edition = Literal["instructor", "student", "nbgrader"]
@@ -178,8 +179,73 @@ def _nbgrader_metadata(grade_id: str, *, solution: bool = False, grade: bool = F
     return meta
 
 
-def make_edition(nb: nbformat.NotebookNode, edition: Edition, *, points: float = 1.0) -> nbformat.NotebookNode:
-    """A copy of ``nb`` in the given edition (the notebook passed in is left untouched).
+def language_preprocessor(lang: Language) -> TagRemovePreprocessor:
+    """Keep the cells of one language: the cells tagged with the other language's tag are removed.
+
+    Parameters
+    ----------
+    lang
+        ``"en"`` or ``"zh"`` (:mod:`crmlab.course.i18n`).
+
+    Returns
+    -------
+    nbconvert.preprocessors.TagRemovePreprocessor
+        Configured to drop every cell tagged ``lang-<other>``.
+
+    Examples
+    --------
+    >>> sorted(language_preprocessor("zh").remove_cell_tags)
+    ['lang-en']
+    """
+    return TagRemovePreprocessor(remove_cell_tags={tag(other) for other in LANGUAGES if other != check_language(lang)})
+
+
+_SETUP_CALL = re.compile(r"^(?P<head>.*\bsetup\()(?P<args>[^)]*)\)", re.M)
+
+
+def set_setup_language(nb: nbformat.NotebookNode, lang: Language) -> nbformat.NotebookNode:
+    """Make the notebook's ``setup()`` call (its first code cell) run in ``lang``, in place.
+
+    ``rng = setup()`` becomes ``rng = setup(lang="zh")``; English leaves the call as it is.
+
+    Parameters
+    ----------
+    nb
+        A course notebook whose first code cell calls ``setup(...)``.
+    lang
+        ``"en"`` or ``"zh"``.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        ``nb``, changed.
+
+    Examples
+    --------
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("rng = setup()")])
+    >>> set_setup_language(nb, "zh").cells[0].source
+    'rng = setup(lang="zh")'
+    """
+    if check_language(lang) == "en":
+        return nb
+    for cell in nb.cells:
+        if cell.cell_type == "code" and _SETUP_CALL.search(cell.source):
+            def with_lang(m: re.Match[str]) -> str:
+                args = m.group("args").strip()
+                return f'{m.group("head")}{args + ", " if args else ""}lang="{lang}")'
+
+            cell.source = _SETUP_CALL.sub(with_lang, cell.source, count=1)
+            break
+    else:
+        raise CrmlabError("the notebook has no code cell calling setup(); its first code cell must be "
+                          "`rng = setup()` (crmlab.course.notebook) so that the edition can set its language")
+    nb.metadata.setdefault("crmlab", {})["lang"] = lang
+    return nb
+
+
+def make_edition(nb: nbformat.NotebookNode, edition: Edition, *, points: float = 1.0,
+                 lang: Language = "en") -> nbformat.NotebookNode:
+    """A copy of ``nb`` in the given edition and language (the notebook passed in is left untouched).
 
     Parameters
     ----------
@@ -190,15 +256,28 @@ def make_edition(nb: nbformat.NotebookNode, edition: Edition, *, points: float =
         ``"nbgrader"`` (nbgrader source version, see :class:`NbgraderPreprocessor`).
     points
         Points of each exercise in the nbgrader edition.
+    lang
+        ``"en"`` or ``"zh"``: the markdown cells of the other language are dropped and, in Chinese, the
+        setup cell becomes ``setup(lang="zh")`` (feedback, hints and figure labels in Chinese).
 
     Returns
     -------
     nbformat.NotebookNode
         The edition, a new notebook.
+
+    Examples
+    --------
+    >>> md = nbformat.v4.new_markdown_cell
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("rng = setup()"),
+    ...     md("Value", metadata={"tags": ["lang-en"]}), md("价值", metadata={"tags": ["lang-zh"]})])
+    >>> [c.source for c in make_edition(nb, "student", lang="zh").cells]
+    ['rng = setup(lang="zh")', '价值']
     """
     if edition not in EDITIONS:
         raise CrmlabError(f"unknown edition {edition!r}; use one of {', '.join(repr(e) for e in EDITIONS)}")
     out = copy.deepcopy(nb)
+    out, _ = language_preprocessor(lang).preprocess(out, {})
+    set_setup_language(out, lang)
     if edition == "student":
         out, _ = student_preprocessor().preprocess(out, {})
     elif edition == "nbgrader":

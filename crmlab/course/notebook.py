@@ -13,6 +13,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from crmlab.course.i18n import Language, set_language, translate_figure, use_cjk_font
+
 #: Seed of the generator ``setup()`` returns; change it in a notebook to see what is chance.
 SEED = 20050401
 
@@ -29,13 +31,34 @@ RECORDED_PACKAGES = (
 )
 
 
-def setup(seed: int = SEED) -> np.random.Generator:
+def setup(seed: int = SEED, lang: Language = "en") -> np.random.Generator:
     """Inline PNG figures of a fixed size at :data:`FIGURE_DPI`, rounded pandas/numpy display, quiet known
-    warnings.
+    warnings, and the language of the notebook.
 
-    Returns a seeded ``numpy.random.default_rng`` for any simulation the notebook does.
+    Parameters
+    ----------
+    seed
+        Seed of the generator returned.
+    lang
+        ``"en"`` or ``"zh"``: the language of ``check()`` feedback, hints, questions and figure labels
+        (:mod:`crmlab.course.i18n`). In Chinese, figures are drawn in a CJK font with their texts taken
+        from the label table; without such a font they keep English labels, with a warning.
+
+    Returns
+    -------
+    numpy.random.Generator
+        A seeded ``numpy.random.default_rng`` for any simulation the notebook does.
+
+    Examples
+    --------
+    The first code cell of a notebook (not run here: it changes the session's display settings)::
+
+        rng = setup()             # English
+        rng = setup(lang="zh")    # the Chinese edition's first cell
     """
     import matplotlib as mpl
+
+    set_language(lang)
 
     try:
         from IPython import get_ipython
@@ -69,6 +92,7 @@ def setup(seed: int = SEED) -> np.random.Generator:
     pd.set_option("display.max_rows", 30)
     np.set_printoptions(precision=4, suppress=True, linewidth=110)
     quiet_known_warnings()
+    _TRANSLATE_FIGURES["on"] = lang != "en" and use_cjk_font()
     return np.random.default_rng(seed)
 
 
@@ -80,6 +104,8 @@ def quiet_known_warnings() -> None:
     warnings.filterwarnings("ignore", message=".*chained_assignment.*")
     warnings.filterwarnings("ignore", message=".*pkg_resources.*")
 
+
+_TRANSLATE_FIGURES = {"on": False}
 
 #: Printed to a cell's stderr for each problem of a displayed figure (the notebook tests look for it).
 FIGURE_WARNING = "crmlab figure check"
@@ -117,6 +143,10 @@ def _check_figures_on_display(shell: object) -> None:
         for problem in figure_problems(fig):
             print(f"{FIGURE_WARNING}: {problem}; give every figure a title, labelled axes and units",
                   file=sys.stderr)
+        if _TRANSLATE_FIGURES["on"]:
+            for text in translate_figure(fig):
+                print(f"{FIGURE_WARNING}: {text!r} has no Chinese in the label table; add a row to "
+                      "crmlab/course/labels.csv", file=sys.stderr)
         if not fig.axes and not fig.texts and not fig.images:
             return render(fig)  # nothing drawn: let IPython decide (it shows nothing)
         return sharp_png(fig)

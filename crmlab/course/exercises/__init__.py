@@ -29,18 +29,84 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from crmlab.course.i18n import Language, Text, language, tr
 from crmlab.errors import CrmlabError
 
-#: Units with a fixed wording in :func:`precision_text`; any other unit ``u`` reads "in u".
-UNIT_PHRASES = {
-    "share": "as a share between 0 and 1",
-    "share (0-1)": "as a share between 0 and 1",
-    "share (0–1)": "as a share between 0 and 1",
-    "percent": "in percent (0 to 100)",
-    "%": "in percent (0 to 100)",
-    "count": "as a count",
-    "letter": "as a letter",
+_SHARE = {"en": "as a share between 0 and 1", "zh": "以 0 到 1 之间的比例表示"}
+_PERCENT = {"en": "in percent (0 to 100)", "zh": "以百分数表示（0 到 100）"}
+#: Units with a fixed wording in :func:`precision_text`; any other unit ``u`` reads "in u" ("单位：u").
+UNIT_PHRASES: dict[str, dict[str, str]] = {
+    "share": _SHARE,
+    "share (0-1)": _SHARE,
+    "share (0–1)": _SHARE,
+    "percent": _PERCENT,
+    "%": _PERCENT,
+    "count": {"en": "as a count", "zh": "以个数表示"},
+    "letter": {"en": "as a letter", "zh": "以字母作答"},
 }
+
+#: Every sentence ``check``, ``hint`` and ``ask`` write themselves, in both languages; ``{name}`` fields
+#: are filled in with :meth:`str.format`. An exercise's own texts (prompt, hints, diagnoses) are
+#: :data:`~crmlab.course.i18n.Text` values of the exercise.
+MESSAGES: dict[str, dict[str, str]] = {
+    "correct": {"en": "Correct", "zh": "正确"},
+    "not_yet": {"en": "Not yet", "zh": "尚未答对"},
+    "well_done": {"en": "well done, that is right.", "zh": "答对了，做得好。"},
+    "no_answer": {"en": "no answer yet: replace `answer = None` with your computation.",
+                  "zh": "还没有作答：请把 `answer = None` 换成你的计算。"},
+    "fewer_decimals": {"en": "right to {fewer} decimal{s}, but the exercise asks for {decimals}: keep more digits.",
+                       "zh": "保留 {fewer} 位小数时是对的，但本题要求保留 {decimals} 位小数：请多保留几位。"},
+    "stuck": {"en": " Stuck? call hint({id!r}).", "zh": "需要提示？请调用 hint({id!r})。"},
+    "hint": {"en": "Hint {number} of {total}", "zh": "提示 {number}/{total}"},
+    "hint_html": {"en": "hint {number} of {total}", "zh": "提示 {number}/{total}"},
+    "last_hint": {"en": " (that is the last hint)", "zh": "（这是最后一条提示）"},
+    "no_hints": {"en": "this exercise has no hints; reread the section above it.",
+                 "zh": "本题没有提示；请重读上面的小节。"},
+    "question": {"en": "Question", "zh": "问题"},
+    "no_choice": {"en": "no answer yet: replace None with the letter of your choice ({letters}).",
+                  "zh": "还没有作答：请把 None 换成你所选选项的字母（{letters}）。"},
+    "not_an_option": {"en": "{choice!r} is not an option: answer with one of {letters}.",
+                      "zh": "{choice!r} 不是选项：请用 {letters} 中的一个字母作答。"},
+    "dict_type": {"en": "expected a dict with keys {keys}, got {got}.", "zh": "应为键为 {keys} 的字典，得到的是 {got}。"},
+    "dict_keys": {"en": "expected the keys {keys}, got {got}.", "zh": "应有的键为 {keys}，得到的是 {got}。"},
+    "not_it": {"en": "that is not it (you gave {answer!r}).", "zh": "不对（你的答案是 {answer!r}）。"},
+    "number_type": {"en": "expected a number, got {got}.", "zh": "应为一个数，得到的是 {got}。"},
+    "nan": {"en": "your answer is NaN: look for a division by zero or missing data.",
+            "zh": "你的答案是 NaN：请检查是否除以零或有缺失数据。"},
+    "sign": {"en": "right size, wrong sign.", "zh": "大小对了，符号错了。"},
+    "times_100": {"en": "your answer is 100 times too large: a percentage where a share is asked?",
+                  "zh": "你的答案大了 100 倍：题目要比例，你给的是百分数吗？"},
+    "times_001": {"en": "your answer is 100 times too small: a share where a percentage is asked?",
+                  "zh": "你的答案小了 100 倍：题目要百分数，你给的是比例吗？"},
+    "should_be_0": {"en": "your answer {value:.4g} should be 0.", "zh": "你的答案 {value:.4g} 应为 0。"},
+    "too_high": {"en": "your answer {value:.4g} is too high by {off:.1%}.", "zh": "你的答案 {value:.4g} 偏高 {off:.1%}。"},
+    "too_low": {"en": "your answer {value:.4g} is too low by {off:.1%}.", "zh": "你的答案 {value:.4g} 偏低 {off:.1%}。"},
+    "numbers_type": {"en": "expected numbers, got {got}.", "zh": "应为一组数，得到的是 {got}。"},
+    "shape": {"en": "expected shape {want}, got {got}.", "zh": "形状应为 {want}，得到的是 {got}。"},
+    "values_differ": {"en": "{bad} of {size} values differ (the first at position {first}).",
+                      "zh": "{size} 个值中有 {bad} 个不同（第一个在位置 {first}）。"},
+    "frame_type": {"en": "expected a DataFrame, got {got}.", "zh": "应为 DataFrame，得到的是 {got}。"},
+    "columns_missing": {"en": "columns missing: {cols}.", "zh": "缺少列：{cols}。"},
+    "columns_extra": {"en": "unexpected columns: {cols}.", "zh": "多出的列：{cols}。"},
+    "frame_shape": {"en": "expected {rows} rows x {cols} columns, got {got_rows} x {got_cols}.",
+                    "zh": "应为 {rows} 行 × {cols} 列，得到的是 {got_rows} × {got_cols}。"},
+    "column_values": {"en": "values differ.", "zh": "取值不同。"},
+    "column": {"en": "column {col!r}: {why}", "zh": "列 {col!r}：{why}"},
+    "key": {"en": "{key!r}: {why}", "zh": "{key!r}：{why}"},
+}
+
+
+def message(key: str, /, **fields: Any) -> str:
+    """One of :data:`MESSAGES` in the current language, with its fields filled in.
+
+    Examples
+    --------
+    >>> message("sign")
+    'right size, wrong sign.'
+    >>> message("sign") != tr(MESSAGES["sign"], "zh")
+    True
+    """
+    return tr(MESSAGES[key]).format(**fields)
 
 
 @dataclass(frozen=True)
@@ -74,18 +140,18 @@ class Exercise:
     """
 
     id: str
-    prompt: str
+    prompt: Text
     expected: Callable[[], Any]
     rtol: float = 1e-3
     atol: float = 0.0
-    hint: str = ""
-    mistakes: Sequence[tuple[Callable[[], Any], str]] = field(default_factory=tuple)
+    hint: Text = ""
+    mistakes: Sequence[tuple[Callable[[], Any], Text]] = field(default_factory=tuple)
     decimals: int | None = None
-    unit: str = ""
-    hints: Sequence[str] = field(default_factory=tuple)
+    unit: Text = ""
+    hints: Sequence[Text] = field(default_factory=tuple)
 
     @property
-    def all_hints(self) -> tuple[str, ...]:
+    def all_hints(self) -> tuple[Text, ...]:
         """The hints in the order :func:`hint` shows them."""
         return tuple(self.hints) or ((self.hint,) if self.hint else ())
 
@@ -118,7 +184,7 @@ class Feedback:
         return self.correct
 
     def __repr__(self) -> str:
-        mark = "Correct" if self.correct else "Not yet"
+        mark = message("correct") if self.correct else message("not_yet")
         return f"[{self.exercise_id}] {mark}: {self.message}"
 
     def _repr_html_(self) -> str:
@@ -146,50 +212,87 @@ def _exercise(exercise_id: str) -> Exercise:
     return bank[exercise_id]
 
 
-def precision_text(exercise_id: str) -> str:
+def precision_text(exercise_id: str, lang: Language | None = None) -> str:
     """The precision and unit an exercise expects, in words, as its statement must say them.
+
+    Parameters
+    ----------
+    exercise_id
+        ``"NN.k"``.
+    lang
+        ``"en"`` or ``"zh"``; default the current language.
+
+    Returns
+    -------
+    str
+        An exercise with ``decimals=3, unit="share"`` reads "to 3 decimals, as a share between 0 and 1"
+        (保留 3 位小数，以 0 到 1 之间的比例表示); ``decimals=0, unit="customers"`` reads "as a whole
+        number, in customers".
 
     Examples
     --------
-    An exercise with ``decimals=3, unit="share"`` reads "to 3 decimals, as a share between 0 and 1";
-    ``decimals=0, unit="customers"`` reads "as a whole number, in customers".
+    >>> precision_text("01.1", "en"), precision_text("01.1", "zh")  # doctest: +SKIP
+    ('to 2 decimals, in US$', '保留 2 位小数，单位：美元')
     """
-    return ", ".join(p for p in _precision_parts(_exercise(exercise_id)) if p)
+    lang = lang or language()
+    return ("，" if lang == "zh" else ", ").join(p for p in _precision_parts(_exercise(exercise_id), lang) if p)
 
 
-def _precision_parts(ex: Exercise) -> tuple[str, str]:
+def _precision_parts(ex: Exercise, lang: Language) -> tuple[str, str]:
+    zh = lang == "zh"
     if ex.decimals is None:
         if ex.atol and not ex.rtol:
-            precision = f"to within {ex.atol:g}"
+            precision = f"误差在 {ex.atol:g} 以内" if zh else f"to within {ex.atol:g}"
         else:
-            precision = f"to within {ex.rtol:.1%}".replace(".0%", "%")
+            share = f"{ex.rtol:.1%}".replace(".0%", "%")
+            precision = f"误差在 {share} 以内" if zh else f"to within {share}"
     elif ex.decimals == 0:
-        precision = "as a whole number"
+        precision = "取整数" if zh else "as a whole number"
     else:
-        precision = f"to {ex.decimals} decimal" + ("s" if ex.decimals != 1 else "")
-    unit = ex.unit.strip()
+        precision = (f"保留 {ex.decimals} 位小数" if zh
+                     else f"to {ex.decimals} decimal" + ("s" if ex.decimals != 1 else ""))
+    unit = tr(ex.unit, "en").strip()
     if not unit:
         return precision, ""
     phrase = UNIT_PHRASES.get(unit.lower())
-    if phrase is None:
-        phrase = unit if re.match(r"^(as|in|per)\b", unit) else f"in {unit}"
-    return precision, phrase
+    if phrase is not None:
+        return precision, phrase[lang]
+    if zh:
+        return precision, f"单位：{tr(ex.unit, 'zh').strip()}"
+    return precision, unit if re.match(r"^(as|in|per)\b", unit) else f"in {unit}"
 
 
-def _normalise(text: str) -> str:
+def _normalise(text: str, lang: Language) -> str:
     text = re.sub(r"[*_`]", "", text).replace("–", "-").replace("−", "-")
+    if lang == "zh":
+        return re.sub(r"\s+", "", text).replace("(", "（").replace(")", "）").replace(":", "：").lower()
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
-def states_precision(statement: str, exercise_id: str) -> bool:
+def states_precision(statement: str, exercise_id: str, lang: Language = "en") -> bool:
     """Whether a notebook's statement of an exercise says the precision and unit it expects.
 
-    The statement must contain both parts of :func:`precision_text` ("to 3 decimals" and "as a share
-    between 0 and 1"), in any order; line breaks, Markdown emphasis and dash styles are ignored, and
-    "decimal places" counts as "decimals".
+    The statement must contain both parts of :func:`precision_text` in ``lang`` ("to 3 decimals" and
+    "as a share between 0 and 1"; 保留 3 位小数 and 以 0 到 1 之间的比例表示), in any order; line breaks,
+    Markdown emphasis and dash styles are ignored, "decimal places" counts as "decimals", and in
+    Chinese spaces and full- or half-width brackets and colons are not told apart.
+
+    Parameters
+    ----------
+    statement
+        The exercise's statement (a markdown cell).
+    exercise_id
+        ``"NN.k"``.
+    lang
+        The language the statement is written in.
+
+    Returns
+    -------
+    bool
+        Whether both parts are there.
     """
-    text = _normalise(statement).replace("decimal places", "decimals").replace("decimal place", "decimal")
-    return all(_normalise(part) in text for part in _precision_parts(_exercise(exercise_id)) if part)
+    text = _normalise(statement, lang).replace("decimal places", "decimals").replace("decimal place", "decimal")
+    return all(_normalise(part, lang) in text for part in _precision_parts(_exercise(exercise_id), lang) if part)
 
 
 def check(exercise_id: str, answer: Any) -> Feedback:
@@ -215,20 +318,19 @@ def check(exercise_id: str, answer: Any) -> Feedback:
     """
     ex = _exercise(exercise_id)
     if answer is None or answer is Ellipsis:
-        return Feedback(ex.id, False, "no answer yet: replace `answer = None` with your computation.")
+        return Feedback(ex.id, False, message("no_answer"))
     expected = ex.expected()
     verdict = compare(answer, expected, **ex.tolerance)
     if verdict is None:
-        return Feedback(ex.id, True, "well done, that is right.")
+        return Feedback(ex.id, True, message("well_done"))
     for wrong, diagnosis in ex.mistakes:
         if compare(answer, wrong(), **ex.tolerance) is None:
-            return Feedback(ex.id, False, diagnosis)
+            return Feedback(ex.id, False, tr(diagnosis))
     coarser = _right_at_fewer_decimals(answer, expected, ex.decimals)
     if coarser is not None:
-        verdict = (f"right to {coarser} decimal{'s' if coarser != 1 else ''}, but the exercise asks for "
-                   f"{ex.decimals}: keep more digits.")
+        verdict = message("fewer_decimals", fewer=coarser, s="s" if coarser != 1 else "", decimals=ex.decimals)
     if ex.all_hints:
-        verdict += f" Stuck? call hint({ex.id!r})."
+        verdict += message("stuck", id=ex.id)
     return Feedback(ex.id, False, verdict)
 
 
@@ -254,13 +356,14 @@ class Hint:
     text: str
 
     def __repr__(self) -> str:
-        more = "" if self.number < self.total else " (that is the last hint)"
-        return f"[{self.exercise_id}] Hint {self.number} of {self.total}{more}: {self.text}"
+        more = "" if self.number < self.total else message("last_hint")
+        return f"[{self.exercise_id}] {message('hint', number=self.number, total=self.total)}{more}: {self.text}"
 
     def _repr_html_(self) -> str:
         from html import escape
 
-        return f"<p><b>{self.exercise_id}</b> — hint {self.number} of {self.total}: {escape(self.text)}</p>"
+        return (f"<p><b>{self.exercise_id}</b> — {message('hint_html', number=self.number, total=self.total)}: "
+                f"{escape(self.text)}</p>")
 
 
 def hint(exercise_id: str) -> Hint:
@@ -280,10 +383,10 @@ def hint(exercise_id: str) -> Hint:
     ex = _exercise(exercise_id)
     hints = ex.all_hints
     if not hints:
-        return Hint(ex.id, 0, 0, "this exercise has no hints; reread the section above it.")
+        return Hint(ex.id, 0, 0, message("no_hints"))
     shown = min(_HINTS_SHOWN.get(ex.id, 0) + 1, len(hints))
     _HINTS_SHOWN[ex.id] = shown
-    return Hint(ex.id, shown, len(hints), hints[shown - 1])
+    return Hint(ex.id, shown, len(hints), tr(hints[shown - 1]))
 
 
 def reset_hints() -> None:
@@ -299,9 +402,9 @@ def reset_hints() -> None:
 class Option:
     """One choice of a :class:`Question`; ``explanation`` says why it is right or wrong."""
 
-    text: str
+    text: Text
     correct: bool
-    explanation: str
+    explanation: Text
 
 
 @dataclass(frozen=True)
@@ -309,7 +412,7 @@ class Question:
     """A conceptual multiple-choice question (``id`` like ``"03.q1"``) with explained options."""
 
     id: str
-    prompt: str
+    prompt: Text
     options: Sequence[Option]
 
     def __post_init__(self) -> None:
@@ -317,7 +420,7 @@ class Question:
             raise CrmlabError(f"question {self.id}: give between 2 and 26 options, not {len(self.options)}")
         if not any(o.correct for o in self.options):
             raise CrmlabError(f"question {self.id}: no option is marked correct")
-        missing = [o.text for o in self.options if not o.explanation.strip()]
+        missing = [tr(o.text, "en") for o in self.options if not tr(o.explanation, "en").strip()]
         if missing:
             raise CrmlabError(f"question {self.id}: options {missing} have no explanation; say why each is "
                               "right or wrong")
@@ -327,10 +430,12 @@ class Question:
         """The option letters, ``"abcd"`` for four options."""
         return "abcdefghijklmnopqrstuvwxyz"[: len(self.options)]
 
-    def markdown(self) -> str:
-        """The question with lettered options, as the notebook shows it."""
-        lines = [f"**Question {self.id}.** {self.prompt}", ""]
-        lines += [f"- **({letter})** {o.text}" for letter, o in zip(self.letters, self.options)]
+    def markdown(self, lang: Language | None = None) -> str:
+        """The question with lettered options, as the notebook shows it (in ``lang``, default the current
+        language)."""
+        lang = lang or language()
+        lines = [f"**{tr(MESSAGES['question'], lang)} {self.id}.** {tr(self.prompt, lang)}", ""]
+        lines += [f"- **({letter})** {tr(o.text, lang)}" for letter, o in zip(self.letters, self.options)]
         return "\n".join(lines)
 
 
@@ -363,13 +468,12 @@ def ask(question_id: str, choice: str | None) -> Feedback:
         raise CrmlabError(f"no question {question_id!r}; the questions are {sorted(bank)}")
     q = bank[question_id]
     if choice is None or choice is Ellipsis or not str(choice).strip():
-        return Feedback(q.id, False, f"no answer yet: replace None with the letter of your choice "
-                                     f"({', '.join(q.letters)}).")
+        return Feedback(q.id, False, message("no_choice", letters=", ".join(q.letters)))
     letter = str(choice).strip().strip("()").lower()
     if len(letter) != 1 or letter not in q.letters:
-        return Feedback(q.id, False, f"{choice!r} is not an option: answer with one of {', '.join(q.letters)}.")
+        return Feedback(q.id, False, message("not_an_option", choice=choice, letters=", ".join(q.letters)))
     option = q.options[q.letters.index(letter)]
-    return Feedback(q.id, option.correct, f"({letter}) {option.explanation}")
+    return Feedback(q.id, option.correct, f"({letter}) {tr(option.explanation)}")
 
 
 def compare(answer: Any, expected: Any, *, rtol: float = 1e-3, atol: float = 0.0) -> str | None:
@@ -380,45 +484,43 @@ def compare(answer: Any, expected: Any, *, rtol: float = 1e-3, atol: float = 0.0
         return _compare_array(answer, expected, rtol, atol)
     if isinstance(expected, Mapping):
         if not isinstance(answer, Mapping):
-            return f"expected a dict with keys {sorted(expected)}, got {type(answer).__name__}."
+            return message("dict_type", keys=sorted(expected), got=type(answer).__name__)
         if set(answer) != set(expected):
-            return f"expected the keys {sorted(expected)}, got {sorted(answer)}."
+            return message("dict_keys", keys=sorted(expected), got=sorted(answer))
         for key in expected:
             why = compare(answer[key], expected[key], rtol=rtol, atol=atol)
             if why:
-                return f"{key!r}: {why}"
+                return message("key", key=key, why=why)
         return None
     if isinstance(expected, (bool, np.bool_, str)):
         if isinstance(expected, str):
             same = isinstance(answer, str) and answer.strip().lower() == expected.strip().lower()
         else:
             same = answer == expected
-        return None if same else f"that is not it (you gave {answer!r})."
+        return None if same else message("not_it", answer=answer)
     if isinstance(expected, (int, float, np.integer, np.floating)):
         return _compare_number(answer, float(expected), rtol, atol)
-    return None if answer == expected else f"that is not it (you gave {answer!r})."
+    return None if answer == expected else message("not_it", answer=answer)
 
 
 def _compare_number(answer: Any, expected: float, rtol: float, atol: float) -> str | None:
     try:
         value = float(answer)
     except (TypeError, ValueError):
-        return f"expected a number, got {type(answer).__name__}."
+        return message("number_type", got=type(answer).__name__)
     if math.isclose(value, expected, rel_tol=rtol, abs_tol=atol):
         return None
     if math.isnan(value):
-        return "your answer is NaN: look for a division by zero or missing data."
+        return message("nan")
     if expected != 0 and math.isclose(-value, expected, rel_tol=rtol, abs_tol=atol):
-        return "right size, wrong sign."
-    for factor, words in ((100.0, "100 times too large: a percentage where a share is asked?"),
-                          (0.01, "100 times too small: a share where a percentage is asked?")):
+        return message("sign")
+    for factor, key in ((100.0, "times_100"), (0.01, "times_001")):
         if expected != 0 and math.isclose(value, expected * factor, rel_tol=rtol, abs_tol=atol * factor):
-            return f"your answer is {words}"
+            return message(key)
     if expected == 0:
-        return f"your answer {value:.4g} should be 0."
+        return message("should_be_0", value=value)
     off = (value - expected) / abs(expected)
-    direction = "too high" if off > 0 else "too low"
-    return f"your answer {value:.4g} is {direction} by {abs(off):.1%}."
+    return message("too_high" if off > 0 else "too_low", value=value, off=abs(off))
 
 
 def _compare_array(answer: Any, expected: Any, rtol: float, atol: float) -> str | None:
@@ -426,33 +528,34 @@ def _compare_array(answer: Any, expected: Any, rtol: float, atol: float) -> str 
         got = np.asarray(answer, dtype=float)
         want = np.asarray(expected, dtype=float)
     except (TypeError, ValueError):
-        return f"expected numbers, got {type(answer).__name__}."
+        return message("numbers_type", got=type(answer).__name__)
     if got.shape != want.shape:
-        return f"expected shape {want.shape}, got {got.shape}."
+        return message("shape", want=want.shape, got=got.shape)
     bad = ~np.isclose(got, want, rtol=rtol, atol=atol)
     if bad.any():
         first = int(np.flatnonzero(bad.ravel())[0])
-        return f"{int(bad.sum())} of {want.size} values differ (the first at position {first})."
+        return message("values_differ", bad=int(bad.sum()), size=want.size, first=first)
     return None
 
 
 def _compare_frame(answer: Any, expected: pd.DataFrame, rtol: float, atol: float) -> str | None:
     if not isinstance(answer, pd.DataFrame):
-        return f"expected a DataFrame, got {type(answer).__name__}."
+        return message("frame_type", got=type(answer).__name__)
     missing = [c for c in expected.columns if c not in answer.columns]
     if missing:
-        return f"columns missing: {missing}."
+        return message("columns_missing", cols=missing)
     extra = [c for c in answer.columns if c not in expected.columns]
     if extra:
-        return f"unexpected columns: {extra}."
+        return message("columns_extra", cols=extra)
     if answer.shape != expected.shape:
-        return f"expected {expected.shape[0]} rows x {expected.shape[1]} columns, got {answer.shape[0]} x {answer.shape[1]}."
+        return message("frame_shape", rows=expected.shape[0], cols=expected.shape[1],
+                       got_rows=answer.shape[0], got_cols=answer.shape[1])
     for col in expected.columns:
         want, got = expected[col], answer[col]
         if pd.api.types.is_numeric_dtype(want):
             why = _compare_array(got.to_numpy(), want.to_numpy(), rtol, atol)
         else:
-            why = None if list(got.astype(str)) == list(want.astype(str)) else "values differ."
+            why = None if list(got.astype(str)) == list(want.astype(str)) else message("column_values")
         if why:
-            return f"column {col!r}: {why}"
+            return message("column", col=col, why=why)
     return None

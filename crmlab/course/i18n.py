@@ -1,0 +1,440 @@
+"""The course in two languages: English and Chinese (简体中文) from the same notebooks.
+
+One source, two languages:
+
+* **Notebook prose.** Every markdown cell is tagged ``lang-en`` and is immediately followed by its
+  Chinese counterpart, tagged ``lang-zh``. An edition in one language drops the other's cells
+  (:func:`crmlab.course.editions.make_edition`), so the two texts sit side by side in the source and
+  cannot drift apart unnoticed: :func:`pairing_problems` lists a cell without its counterpart.
+* **Texts printed by crmlab** (exercise statements, ``check()`` feedback, hints, questions): a text is
+  either a plain English string or a mapping ``{"en": ..., "zh": ...}``; :func:`tr` picks the current
+  language.
+* **Figures.** Plot code stays English; when a notebook runs in Chinese, every text of a figure is
+  looked up in one label table, ``labels.csv`` beside this module (:func:`translate_figure`), and drawn
+  in a CJK font (Noto Sans CJK, Debian package ``fonts-noto-cjk``). Without that font, figures keep
+  their English labels and a :class:`~crmlab.errors.CrmlabWarning` says why.
+
+The language of a running notebook is set by its first code cell, ``setup(lang="zh")``.
+
+Run ``python -m crmlab.course.i18n notebooks/NN_name.ipynb`` to check one notebook's Chinese edition:
+pairs, glossary terms, untranslated cells and figure texts, and errors when it executes.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Literal, Union
+
+from crmlab.errors import CrmlabError, CrmlabWarning
+
+Language = Literal["en", "zh"]
+#: The languages of the course: English first (the source language of the code), then Chinese.
+LANGUAGES: tuple[Language, ...] = ("en", "zh")
+#: Names of the languages, in themselves (for the site's language switch).
+LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
+#: Tag of a markdown cell written in ``lang``.
+TAG_PREFIX = "lang-"
+#: The figure label table: ``en``, ``zh``, ``notebook``.
+LABELS = Path(__file__).with_name("labels.csv")
+#: Font families tried, in order, for Chinese figure text.
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Source Han Sans SC", "WenQuanYi Zen Hei")
+
+#: A text in one or both languages.
+Text = Union[str, Mapping[str, str]]
+
+_CURRENT: dict[str, Language] = {"lang": "en"}
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def tag(lang: Language) -> str:
+    """The cell tag of a language: ``tag("zh") == "lang-zh"``.
+
+    Examples
+    --------
+    >>> tag("zh")
+    'lang-zh'
+    """
+    return TAG_PREFIX + check_language(lang)
+
+
+def check_language(lang: object) -> Language:
+    """``lang`` itself when it is one of :data:`LANGUAGES`, else a :class:`~crmlab.errors.CrmlabError`.
+
+    Parameters
+    ----------
+    lang
+        A language code.
+
+    Returns
+    -------
+    str
+        ``"en"`` or ``"zh"``.
+
+    Examples
+    --------
+    >>> check_language("zh")
+    'zh'
+    """
+    if lang not in LANGUAGES:
+        raise CrmlabError(f"lang must be one of {', '.join(LANGUAGES)} (English, Chinese), not {lang!r}")
+    return lang  # type: ignore[return-value]
+
+
+def set_language(lang: Language) -> None:
+    """Make ``lang`` the language of every text crmlab prints from now on (``check()``, hints, labels).
+
+    Parameters
+    ----------
+    lang
+        ``"en"`` or ``"zh"``.
+
+    Examples
+    --------
+    >>> set_language("zh"); language()
+    'zh'
+    >>> set_language("en")
+    """
+    _CURRENT["lang"] = check_language(lang)
+
+
+def language() -> Language:
+    """The current language (``"en"`` until :func:`set_language` says otherwise).
+
+    Returns
+    -------
+    str
+        ``"en"`` or ``"zh"``.
+
+    Examples
+    --------
+    >>> language()
+    'en'
+    """
+    return _CURRENT["lang"]
+
+
+def tr(text: Text, lang: Language | None = None) -> str:
+    """``text`` in ``lang`` (default: the current language).
+
+    Parameters
+    ----------
+    text
+        A plain string (English, or language-neutral) or a mapping with one entry per language.
+    lang
+        The language wanted; ``None`` means :func:`language`.
+
+    Returns
+    -------
+    str
+        The entry for ``lang``; a plain string is returned as it is. A mapping without ``lang`` falls
+        back to English.
+
+    Examples
+    --------
+    >>> tr({"en": "customer value", "zh": "客户价值"}, "zh")
+    '客户价值'
+    >>> tr("CLV", "zh")
+    'CLV'
+    """
+    if isinstance(text, str):
+        return text
+    if not isinstance(text, Mapping) or "en" not in text:
+        raise CrmlabError(f"a course text is a string or a mapping with an 'en' entry, not {text!r}")
+    return text.get(lang or language(), text["en"])
+
+
+def has_all_languages(text: Text) -> bool:
+    """Whether ``text`` is a mapping with a non-empty entry for every language; the Chinese entry must
+    contain Chinese characters.
+
+    Examples
+    --------
+    >>> has_all_languages({"en": "weeks", "zh": "周"}), has_all_languages("weeks")
+    (True, False)
+    """
+    return (isinstance(text, Mapping) and all(str(text.get(lang, "")).strip() for lang in LANGUAGES)
+            and is_chinese(text["zh"]))
+
+
+def is_chinese(text: str) -> bool:
+    """Whether ``text`` contains Chinese characters.
+
+    Examples
+    --------
+    >>> is_chinese("价值链 (value chain)"), is_chinese("value chain")
+    (True, False)
+    """
+    return bool(_CJK.search(text))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Notebook cells
+
+
+def cell_language(cell: Mapping) -> Language | None:
+    """The language a cell is tagged with, or ``None`` for a language-neutral cell (code, untagged).
+
+    Examples
+    --------
+    >>> cell_language({"cell_type": "markdown", "metadata": {"tags": ["exercise", "lang-zh"]}})
+    'zh'
+    """
+    tags = [t for t in cell.get("metadata", {}).get("tags", []) if t.startswith(TAG_PREFIX)]
+    for lang in LANGUAGES:
+        if tag(lang) in tags:
+            return lang
+    return None
+
+
+def pairing_problems(nb: Mapping) -> list[str]:
+    """What breaks the rule "every English markdown cell is followed by its Chinese counterpart".
+
+    Parameters
+    ----------
+    nb
+        A notebook (``nbformat`` node or the dict read from an ``.ipynb``).
+
+    Returns
+    -------
+    list of str
+        One line per problem, naming the cell by index and its first words; empty when every markdown
+        cell is tagged and paired, and every Chinese cell is written in Chinese.
+
+    Examples
+    --------
+    >>> md = lambda text, t: {"cell_type": "markdown", "source": text, "metadata": {"tags": [t]}}
+    >>> pairing_problems({"cells": [md("# Value", "lang-en"), md("# 价值", "lang-zh")]})
+    []
+    >>> pairing_problems({"cells": [md("# Value", "lang-en")]})
+    ["cell 0 ('# Value'): English cell without a Chinese cell after it"]
+    """
+    cells = list(nb["cells"])
+    problems = []
+
+    def name(i: int) -> str:
+        source = cells[i]["source"]
+        source = "".join(source) if isinstance(source, list) else source
+        return f"cell {i} ({source.strip()[:40]!r})"
+
+    for i, cell in enumerate(cells):
+        if cell["cell_type"] != "markdown":
+            continue
+        lang = cell_language(cell)
+        if lang is None:
+            problems.append(f"{name(i)}: markdown cell without a lang-en or lang-zh tag")
+        elif lang == "en":
+            nxt = cells[i + 1] if i + 1 < len(cells) else None
+            if nxt is None or nxt["cell_type"] != "markdown" or cell_language(nxt) != "zh":
+                problems.append(f"{name(i)}: English cell without a Chinese cell after it")
+        else:
+            prev = cells[i - 1] if i else None
+            if prev is None or prev["cell_type"] != "markdown" or cell_language(prev) != "en":
+                problems.append(f"{name(i)}: Chinese cell without an English cell before it")
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            if not is_chinese(source):
+                problems.append(f"{name(i)}: tagged lang-zh but written without Chinese characters")
+    return problems
+
+
+def pairs(nb: Mapping) -> list[tuple[str, str]]:
+    """The (English, Chinese) texts of a notebook's paired markdown cells, in order.
+
+    Examples
+    --------
+    >>> md = lambda text, t: {"cell_type": "markdown", "source": text, "metadata": {"tags": [t]}}
+    >>> pairs({"cells": [md("Value", "lang-en"), md("价值", "lang-zh")]})
+    [('Value', '价值')]
+    """
+    cells = list(nb["cells"])
+    out = []
+    for first, second in zip(cells, cells[1:]):
+        if cell_language(first) == "en" and cell_language(second) == "zh":
+            texts = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in (first, second)]
+            out.append((texts[0], texts[1]))
+    return out
+
+
+def glossary_problems(nb: Mapping, glossary: Mapping[str, str]) -> list[str]:
+    """Glossary concepts an English cell mentions whose Chinese term its Chinese cell does not use.
+
+    Parameters
+    ----------
+    nb
+        A notebook with paired cells (:func:`pairs`).
+    glossary
+        English term → Chinese term. A trailing abbreviation in parentheses, "customer relationship
+        management (CRM)", is not part of the English term looked for; the match is case-insensitive
+        on whole words.
+
+    Returns
+    -------
+    list of str
+        One line per (pair, term) that is missing.
+
+    Examples
+    --------
+    >>> md = lambda text, t: {"cell_type": "markdown", "source": text, "metadata": {"tags": [t]}}
+    >>> nb = {"cells": [md("The value chain.", "lang-en"), md("价值系统。", "lang-zh")]}
+    >>> glossary_problems(nb, {"value chain": "价值链"})
+    ["pair 1 ('The value chain.'): 'value chain' is 价值链, not used in the Chinese text"]
+    """
+    problems = []
+    patterns = {en: re.compile(r"(?<![\w-])" + re.escape(_bare_term(en)) + r"(?![\w-])", re.I)
+                for en in glossary if _bare_term(en)}
+    for k, (en_text, zh_text) in enumerate(pairs(nb), start=1):
+        for en, pattern in patterns.items():
+            if pattern.search(en_text) and glossary[en] not in zh_text:
+                problems.append(f"pair {k} ({en_text.strip()[:40]!r}): {_bare_term(en)!r} is {glossary[en]}, "
+                                "not used in the Chinese text")
+    return problems
+
+
+def _bare_term(term: str) -> str:
+    return re.sub(r"\s*\([^)]*\)\s*$", "", term).strip()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Figure labels
+
+
+@functools.cache
+def _label_table(path: Path, mtime: float) -> tuple[dict[str, str], list[tuple[re.Pattern[str], str]]]:
+    exact: dict[str, str] = {}
+    patterns: list[tuple[re.Pattern[str], str]] = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            en, zh = row["en"], row["zh"]
+            if "{}" in en:
+                regex = "^" + r"(.+?)".join(re.escape(part) for part in en.split("{}")) + "$"
+                patterns.append((re.compile(regex, re.S), zh))
+            else:
+                exact[en] = zh
+    return exact, patterns
+
+
+def label_table(path: Path = LABELS) -> tuple[dict[str, str], list[tuple[re.Pattern[str], str]]]:
+    """The label table: exact English texts → Chinese, and the patterns of entries with ``{}``."""
+    return _label_table(path, path.stat().st_mtime if path.exists() else 0.0) if path.exists() else ({}, [])
+
+
+def translate_label(text: str, path: Path = LABELS) -> str | None:
+    """The Chinese of one figure text from the label table, or ``None`` when the table lacks it.
+
+    Parameters
+    ----------
+    text
+        The English text as drawn. ``{}`` in a table entry matches any text, which is carried into the
+        Chinese in order (numbers, units and symbols are kept as they are drawn).
+    path
+        The label table.
+
+    Examples
+    --------
+    >>> translate_label("Customer lifetime value (US$)") is None or True
+    True
+    """
+    exact, patterns = label_table(path)
+    if text in exact:
+        return exact[text]
+    for pattern, zh in patterns:
+        match = pattern.match(text)
+        if match:
+            out = zh
+            for group in match.groups():
+                out = out.replace("{}", group, 1)
+            return out
+    return None
+
+
+def needs_translation(text: str) -> bool:
+    """Whether a figure text is words to translate (not a number, a symbol or already Chinese).
+
+    Examples
+    --------
+    >>> needs_translation("Weeks since first purchase"), needs_translation("0.25"), needs_translation("$T$")
+    (True, False, False)
+    """
+    stripped = re.sub(r"\$[^$]*\$", "", text)
+    return bool(_LATIN_WORD.search(stripped)) and not is_chinese(text)
+
+
+def translate_figure(fig: object, path: Path = LABELS) -> list[str]:
+    """Replace every text of ``fig`` that the label table has by its Chinese; return the others.
+
+    Titles, axis labels, tick labels, legend entries, annotations and table cells are all
+    :class:`matplotlib.text.Text` artists; each whose text :func:`needs_translation` is looked up.
+
+    Parameters
+    ----------
+    fig
+        A matplotlib figure.
+    path
+        The label table.
+
+    Returns
+    -------
+    list of str
+        The texts the table does not have, in drawing order, without repeats.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg"); import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(); _ = ax.set_title("Not in the table, on purpose")
+    >>> translate_figure(fig)
+    ['Not in the table, on purpose']
+    >>> plt.close(fig)
+    """
+    from matplotlib.text import Text as MplText
+
+    missing: list[str] = []
+    for artist in fig.findobj(MplText):  # type: ignore[attr-defined]
+        text = artist.get_text()
+        if not text or not needs_translation(text):
+            continue
+        zh = translate_label(text, path)
+        if zh is None:
+            if text not in missing:
+                missing.append(text)
+        else:
+            artist.set_text(zh)
+    return missing
+
+
+def cjk_font() -> str | None:
+    """The first of :data:`CJK_FONTS` that matplotlib can find, or ``None``.
+
+    Examples
+    --------
+    >>> cjk_font() in (None, *CJK_FONTS)
+    True
+    """
+    from matplotlib import font_manager
+
+    available = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in available), None)
+
+
+def use_cjk_font() -> bool:
+    """Draw figure text in a CJK font; warn and return ``False`` when none is installed.
+
+    Returns
+    -------
+    bool
+        Whether a CJK font is in use (then figures are translated).
+    """
+    import matplotlib as mpl
+
+    font = cjk_font()
+    if font is None:
+        warnings.warn("no CJK font found (install the Debian package fonts-noto-cjk, then delete "
+                      "~/.cache/matplotlib): figures keep their English labels", CrmlabWarning, stacklevel=2)
+        return False
+    mpl.rcParams["font.sans-serif"] = [font, *mpl.rcParams["font.sans-serif"]]
+    mpl.rcParams["axes.unicode_minus"] = False
+    return True
