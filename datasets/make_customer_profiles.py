@@ -43,19 +43,21 @@ import numpy as np
 import pandas as pd
 
 from crmlab.datasets import load_cdnow_transactions
+from crmlab.datasets.schema.profiles import PROFILE_CATEGORIES
 from crmlab.value import rfm_table
 
 SEED = 20260601
 CALIBRATION_END = "1997-09-30"
 OUTPUT = "customer_profiles.csv"
 
-#: variable -> (categories, base shares, effect of the spend score s, effect of the frequency score f)
+#: variable -> (categories, base shares, effect of the spend score s, effect of the frequency score f);
+#: the categories, base first, are those of the schema leaf (crmlab.datasets.schema.profiles).
 DESIGN: dict[str, tuple[tuple[str, ...], tuple[float, ...], tuple[float, ...], tuple[float, ...]]] = {
-    "age_band": (("18-24", "25-34", "35-49", "50+"), (0.22, 0.34, 0.30, 0.14), (0, 0.3, 0.6, 0.6), (0, 0, 0, 0)),
-    "gender": (("female", "male"), (0.45, 0.55), (0, 0), (0, 0)),
-    "region": (("Northeast", "Midwest", "South", "West"), (0.19, 0.22, 0.36, 0.23), (0, 0, 0, 0), (0, 0, 0, 0.3)),
-    "channel": (("portal_ad", "search", "referral"), (0.45, 0.35, 0.20), (0, 0, 0), (0, 0.3, 0.7)),
-    "household": (("single", "couple", "family"), (0.35, 0.30, 0.35), (0, 0.2, -0.3), (0, 0, 0)),
+    "age_band": (tuple(PROFILE_CATEGORIES["age_band"]), (0.22, 0.34, 0.30, 0.14), (0, 0.3, 0.6, 0.6), (0, 0, 0, 0)),
+    "gender": (tuple(PROFILE_CATEGORIES["gender"]), (0.45, 0.55), (0, 0), (0, 0)),
+    "region": (tuple(PROFILE_CATEGORIES["region"]), (0.19, 0.22, 0.36, 0.23), (0, 0, 0, 0), (0, 0, 0, 0.3)),
+    "channel": (tuple(PROFILE_CATEGORIES["channel"]), (0.45, 0.35, 0.20), (0, 0, 0), (0, 0.3, 0.7)),
+    "household": (tuple(PROFILE_CATEGORIES["household"]), (0.35, 0.30, 0.35), (0, 0.2, -0.3), (0, 0, 0)),
 }
 
 

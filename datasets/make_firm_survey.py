@@ -73,7 +73,8 @@ import pandas as pd
 from scipy.optimize import brentq
 from scipy.special import expit
 
-from crmlab.adoption import BARRIERS, SIZE_CLASSES, SUCCESS_FACTORS, crm_tier
+from crmlab.adoption import crm_tier
+from crmlab.datasets.schema.adoption import BARRIERS, SIZE_CLASSES, SUCCESS_FACTORS
 
 SEED = 20240502
 OUTPUT = Path(__file__).resolve().parents[1] / "crmlab" / "datasets" / "data" / "crm_firm_survey.csv"

