@@ -119,6 +119,77 @@ def test_action_priorities_rank_within_each_source():
     assert survey.action_priorities().empty and list(survey.action_priorities().columns)[-1] == "rank"
 
 
+def test_study_describes_itself_and_maps_importance_against_performance():
+    study = survey_study()
+    assert study.describe() == (
+        "ECSI mobile phone: 250 respondents, 24 items in 7 blocks, scale 1-10\n"
+        "drivers ranked for Satisfaction; importance-performance map for Loyalty; ordinal item CUSL1 in "
+        "levels [0, 6, 8, 10]")
+    fit = survey.pls_path_model(study.data, study.model)
+    ipa = study.importance_performance(fit)
+    # the values notebook 04 prints
+    assert ipa.round(3).to_dict("index") == {
+        "Image": {"importance": 0.399, "performance": 73.521, "quadrant": "Keep up the good work"},
+        "Expectation": {"importance": 0.218, "performance": 72.471, "quadrant": "Possible overkill"},
+        "Quality": {"importance": 0.323, "performance": 74.985, "quadrant": "Keep up the good work"},
+        "Value": {"importance": 0.100, "performance": 62.298, "quadrant": "Low priority"},
+        "Satisfaction": {"importance": 0.521, "performance": 72.543, "quadrant": "Keep up the good work"},
+        "Complaints": {"importance": 0.071, "performance": 67.422, "quadrant": "Low priority"},
+    }
+    # importance = total effect: Satisfaction reaches Loyalty directly and through Complaints
+    b = fit.path_coefficients.set_index(["source", "target"])["estimate"]
+    assert ipa.loc["Satisfaction", "importance"] == pytest.approx(
+        b[("Satisfaction", "Loyalty")] + b[("Satisfaction", "Complaints")] * b[("Complaints", "Loyalty")])
+    # performance of a one-item construct is its rescaled mean: Complaints = CUSCO on 1-10
+    assert ipa.loc["Complaints", "performance"] == pytest.approx(100 * (study.data["CUSCO"].mean() - 1) / 9)
+
+
+def test_ipa_on_a_7_point_survey_uses_its_scale(tmp_path):
+    path = tmp_path / "k.csv"
+    data = generated_survey(1, 7)
+    data.to_csv(path, index=False)
+    study = survey_study(str(path), BLOCKS, PATHS, [1, 7])
+    ipa = study.importance_performance(survey.pls_path_model(data, study.model))
+    assert list(ipa.index) == ["Servicio", "Preis", "Zufriedenheit"]  # everything with a route to Treue
+    assert ipa["performance"].between(0, 100).all()
+    # performance is a weighted mean of the items rescaled by (x - 1)/6, so it lies between their extremes
+    for construct in ipa.index:
+        rescaled = 100 * (data[BLOCKS[construct]].mean() - 1) / 6
+        assert rescaled.min() - 1e-9 <= ipa.loc[construct, "performance"] <= rescaled.max() + 1e-9
+
+
+def test_action_list_of_the_bundled_surveys_as_notebook_04_prints_it():
+    study = survey_study()
+    fit = survey.pls_path_model(study.data, study.model)
+    sq = datasets.load_servqual_survey()
+    dims = survey.dimension_gaps(sq, weights={d: f"W_{d}" for d in survey.SERVQUAL_DIMENSIONS})
+    actions = survey.action_priorities(study.importance_performance(fit), dims,
+                                       survey.nps_by_segment(sq, "recommend", "segment"), target=study.loyalty)
+    # no ECSI driver is in the concentrate-here quadrant, so the list holds three gaps and one segment
+    assert actions[["source", "subject", "rank"]].values.tolist() == [
+        ["SERVQUAL gap x weight", "reliability", 1], ["SERVQUAL gap x weight", "responsiveness", 2],
+        ["SERVQUAL gap x weight", "empathy", 3], ["NPS by segment", "new", 1]]
+    assert actions["priority"].round(2).tolist() == [21.96, 7.96, 4.03, 26.38]
+    assert actions.loc[3, "action"] == "detractor recovery programme for new customers"
+
+
+def test_action_priorities_hand_checked_and_refusals():
+    ipa = pd.DataFrame({"importance": [0.3, 0.4, 0.5], "performance": [50.0, 55.0, 80.0],
+                        "quadrant": ["Concentrate here", "Concentrate here", "Keep up the good work"]},
+                       index=["Quality", "Value", "Image"])
+    gaps = pd.DataFrame({"gap": [-0.5, -0.9, -0.1], "ci_high": [-0.2, -0.7, 0.1], "weight": [40.0, 30.0, 30.0]},
+                        index=["empathy", "reliability", "tangibles"])
+    nps = pd.DataFrame({"nps": [-20.0, -35.5, 15.0]}, index=["new", "lapsed", "repeat"])
+    table = survey.action_priorities(ipa, gaps, nps, target="retention")
+    # 0.4 x 45 = 18 > 0.3 x 50 = 15; 0.9 x 30 = 27 > 0.5 x 40 = 20; -(-35.5) > -(-20)
+    assert table[["subject", "priority", "rank"]].values.tolist() == [
+        ["Value", 18.0, 1], ["Quality", 15.0, 2], ["reliability", 27.0, 1], ["empathy", 20.0, 2],
+        ["lapsed", 35.5, 1], ["new", 20.0, 2]]
+    assert table.loc[0, "action"] == "raise the performance of Value (high impact on retention)"
+    with pytest.raises(MissingColumnError, match="weight"):
+        survey.action_priorities(gaps=gaps.drop(columns="weight"))
+
+
 def _run(*args):
     return subprocess.run([sys.executable, "-m", "crmlab.cli", "run", "04", *args], capture_output=True, text=True,
                           timeout=600)

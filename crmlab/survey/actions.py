@@ -45,10 +45,26 @@ def action_priorities(ipa: pd.DataFrame | None = None, gaps: pd.DataFrame | None
 
     Examples
     --------
+    Only a significant shortfall calls for action: tangibles' interval reaches above 0, so only
+    reliability is listed, with priority 0.9 × 30 = 27:
+
     >>> gaps = pd.DataFrame({"gap": [-0.9, -0.1], "ci_high": [-0.7, 0.1], "weight": [30.0, 20.0]},
     ...                     index=pd.Index(["reliability", "tangibles"], name="dimension"))
     >>> action_priorities(gaps=gaps)[["subject", "priority", "rank"]].to_dict("records")
     [{'subject': 'reliability', 'priority': 27.0, 'rank': 1}]
+
+    All three sources: Value (0.4 × (100 − 55) = 18) before Quality (0.3 × (100 − 50) = 15); Image
+    performs above average and is not listed; the segment with NPS −20 gets priority 20:
+
+    >>> ipa = pd.DataFrame({"importance": [0.3, 0.4, 0.5], "performance": [50.0, 55.0, 80.0],
+    ...                     "quadrant": ["Concentrate here", "Concentrate here", "Keep up the good work"]},
+    ...                    index=["Quality", "Value", "Image"])
+    >>> nps = pd.DataFrame({"nps": [-20.0, 15.0]}, index=["new", "repeat"])
+    >>> table = action_priorities(ipa, gaps, nps)
+    >>> table[["subject", "priority", "rank"]].values.tolist()
+    [['Value', 18.0, 1], ['Quality', 15.0, 2], ['reliability', 27.0, 1], ['new', 20.0, 1]]
+    >>> table.loc[0, "action"]
+    'raise the performance of Value (high impact on loyalty)'
     """
     parts = []
     if ipa is not None:

@@ -17,8 +17,9 @@ from pathlib import Path
 import pandas as pd
 
 from crmlab.errors import CrmlabError, DataFileError, SpecificationError, require_columns
+from crmlab.survey.drivers import construct_performance, importance_performance
 from crmlab.survey.likert import Questionnaire, mobi_questionnaire
-from crmlab.survey.pls import ECSI_POSITIONS, PathModel, ecsi_model
+from crmlab.survey.pls import ECSI_POSITIONS, PathModel, PLSResult, ecsi_model
 
 #: Loyalty levels of the ordinal model, as cut points on the 0–1 position of an answer on its scale:
 #: low up to 0.6, mid up to 0.8, high above. On 0–10 this is exactly the NPS grouping (0–6, 7–8, 9–10);
@@ -29,7 +30,29 @@ LEVEL_LABELS: tuple[str, str, str] = ("low", "mid", "high")
 
 @dataclass(frozen=True)
 class SurveyStudy:
-    """Everything notebook 04 needs to analyse one survey (see :func:`survey_study`)."""
+    """Everything notebook 04 needs to analyse one survey (built by :func:`survey_study`).
+
+    Attributes
+    ----------
+    data : pandas.DataFrame
+        The answers as read, one row per respondent and one column per item.
+    questionnaire : Questionnaire
+        Every item with its scale, block, reverse keying and wording.
+    model : PathModel
+        The blocks (construct -> items) and structural paths.
+    scale : tuple of int
+        ``(low, high)`` of every item.
+    satisfaction, loyalty : str
+        The construct whose drivers are ranked; the construct the importance–performance map explains.
+    loyalty_item : str
+        The ordered item of the ordinal model.
+    loyalty_levels : list of float
+        Four bin edges of its low / mid / high levels (right-closed).
+    name : str
+        The survey's name (the CSV's stem, or ``"ECSI mobile phone"``).
+    positions : mapping or None
+        Construct -> (x, y) of the path diagram for the ECSI model, else ``None`` (automatic layout).
+    """
 
     data: pd.DataFrame
     questionnaire: Questionnaire
@@ -42,11 +65,87 @@ class SurveyStudy:
     name: str
     positions: Mapping[str, tuple[float, float]] | None
 
+    def describe(self) -> str:
+        """Two lines saying what is analysed: the survey's size and scale, and the derived targets.
+
+        Returns
+        -------
+        str
+            ``"<name>: <n> respondents, <k> items in <b> blocks, scale <low>-<high>"`` and, on a second
+            line, the satisfaction and loyalty constructs, the ordinal item and its level edges.
+
+        Examples
+        --------
+        >>> print(survey_study().describe())
+        ECSI mobile phone: 250 respondents, 24 items in 7 blocks, scale 1-10
+        drivers ranked for Satisfaction; importance-performance map for Loyalty; ordinal item CUSL1 in levels [0, 6, 8, 10]
+        """
+        low, high = self.scale
+        return (f"{self.name}: {len(self.data)} respondents, {len(self.questionnaire.names)} items in "
+                f"{len(self.questionnaire.blocks)} blocks, scale {low}-{high}\n"
+                f"drivers ranked for {self.satisfaction}; importance-performance map for {self.loyalty}; "
+                f"ordinal item {self.loyalty_item} in levels {self.loyalty_levels}")
+
     def loyalty_groups(self, data: pd.DataFrame | None = None) -> pd.Series:
-        """The loyalty item grouped into ordered low / mid / high levels (``pd.cut`` on ``loyalty_levels``)."""
+        """The loyalty item grouped into ordered low / mid / high levels (``pd.cut`` on ``loyalty_levels``).
+
+        Parameters
+        ----------
+        data
+            Answers holding the column ``loyalty_item`` (e.g. after ``clean_responses``); default the
+            study's own ``data``.
+
+        Returns
+        -------
+        pandas.Series
+            Ordered categorical with categories ``low < mid < high``, indexed like ``data``; an answer
+            outside the edges (or missing) is NaN.
+
+        Examples
+        --------
+        >>> study = survey_study()
+        >>> study.loyalty_groups().value_counts(sort=False).to_dict()
+        {'low': 68, 'mid': 77, 'high': 105}
+        """
         data = self.data if data is None else data
         return pd.cut(data[self.loyalty_item], bins=self.loyalty_levels, labels=list(LEVEL_LABELS),
                       ordered=True)
+
+    def importance_performance(self, fit: PLSResult, data: pd.DataFrame | None = None) -> pd.DataFrame:
+        """The importance–performance table of the drivers of ``loyalty`` (IPMA; Ringle & Sarstedt 2016).
+
+        The importance of a construct is its total effect on ``loyalty`` in ``fit`` (every construct with
+        a route to it); its performance is the ACSI index :math:`100\\,\\bar x_w` of its items rescaled
+        to 0–100 on the study's scale with the unstandardised outer weights
+        (:func:`~crmlab.survey.construct_performance`); quadrants split at the means
+        (:func:`~crmlab.survey.importance_performance`, Martilla & James 1977).
+
+        Parameters
+        ----------
+        fit
+            The PLS estimate of the study's ``model`` (:func:`~crmlab.survey.pls_path_model`).
+        data
+            The answers the model was estimated on; default the study's ``data``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by ``attribute`` (the drivers, in the order of the total-effects table), columns
+            ``importance``, ``performance`` (0–100) and ``quadrant``.
+
+        Examples
+        --------
+        >>> from crmlab.survey import pls_path_model
+        >>> study = survey_study()
+        >>> ipa = study.importance_performance(pls_path_model(study.data, study.model))
+        >>> ipa[["importance", "performance"]].round(3).loc["Satisfaction"].tolist(), ipa.loc["Value", "quadrant"]
+        ([0.521, 72.543], 'Low priority')
+        """
+        data = self.data if data is None else data
+        total = fit.total_effects.query("target == @self.loyalty").set_index("source")["estimate"]
+        drivers = {lv: self.model.blocks[lv] for lv in total.index}
+        performance = construct_performance(data, drivers, fit.outer_weights, scale=self.scale)
+        return importance_performance(total, performance)
 
 
 def loyalty_level_edges(scale: Sequence[int]) -> list[float]:
@@ -56,6 +155,21 @@ def loyalty_level_edges(scale: Sequence[int]) -> list[float]:
     when :math:`u \\le 0.6`, *mid* when :math:`0.6 < u \\le 0.8`, *high* above. On the 0–10 recommend
     scale these are Reichheld's (2003) detractors, passives and promoters; on the ECSI 1–10 scale the
     grouping 1–6, 7–8, 9–10 of notebook 04.
+
+    Parameters
+    ----------
+    scale
+        ``[low, high]``, two integers with ``low < high``.
+
+    Returns
+    -------
+    list of int
+        ``[low - 1, last low answer, last mid answer, high]``, for ``pd.cut(..., bins=edges)``.
+
+    Raises
+    ------
+    CrmlabError
+        A scale that is not two increasing integers, or too short for three levels (e.g. 1–3).
 
     Examples
     --------
@@ -148,11 +262,35 @@ def survey_study(
         The ordered item of the ordinal model (default the first item of the ``loyalty`` block) and the
         bin edges of its low/mid/high levels (default :func:`loyalty_level_edges` of the scale).
 
+    Returns
+    -------
+    SurveyStudy
+        The raw answers, the questionnaire (the ECSI wording for the default survey), the path model,
+        the scale and every default resolved.
+
     Raises
     ------
     CrmlabError
         A missing required parameter (named, with an example built from the file's columns), a value of
         the wrong shape, or a construct/item that is not in the model or the data.
+
+    Examples
+    --------
+    With no parameters, the ECSI survey and the published model:
+
+    >>> study = survey_study()
+    >>> study.scale, study.satisfaction, study.loyalty, study.loyalty_item, study.loyalty_levels
+    ((1, 10), 'Satisfaction', 'Loyalty', 'CUSL1', [0, 6, 8, 10])
+
+    Another model on the same answers: the defaults follow the model (the construct with most
+    antecedents, the final construct, the first item of its block):
+
+    >>> small = survey_study(blocks={"Image": ["IMAG1", "IMAG2"], "Quality": ["PERQ1", "PERQ2"],
+    ...                              "Satisfaction": ["CUSA1", "CUSA2"], "Loyalty": ["CUSL3", "CUSL1"]},
+    ...                      paths=[["Image", "Satisfaction"], ["Quality", "Satisfaction"],
+    ...                             ["Satisfaction", "Loyalty"]])
+    >>> small.satisfaction, small.loyalty, small.loyalty_item, small.positions is None
+    ('Satisfaction', 'Loyalty', 'CUSL3', True)
     """
     for name, value in (("blocks", blocks), ("paths", paths), ("scale", scale), ("loyalty_levels", loyalty_levels)):
         if isinstance(value, str):
