@@ -37,6 +37,9 @@ def main(argv: list[str] | None = None) -> int:
                    "nbgrader source course (one assignment per notebook, exercises autograded) in --output")
     p.add_argument("--no-execute", action="store_true", help="render the stored outputs instead of executing")
     p.add_argument("--points", type=float, default=1.0, help="nbgrader edition: points per exercise (default 1)")
+    p.add_argument("--lang", choices=["all", "en", "zh"], default="all",
+                   help="language of the site: all (default) builds English at the root and Chinese in zh/, "
+                   "each page linking to the other; en or zh builds one (the nbgrader edition: en unless zh)")
 
     p = sub.add_parser("new", help="add a notebook to the course from the template, registered in course.yaml")
     p.add_argument("name", help="NN_topic, e.g. 07_pricing (a number not yet used)")
@@ -52,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("directory", type=Path)
     p.add_argument("--edition", choices=["student", "instructor"], default="student",
                    help="student (default): no solutions, exercises unanswered; instructor: with solutions")
+    p.add_argument("--lang", choices=["en", "zh"], default="en",
+                   help="language of the notebooks, feedback and figures: en (default) or zh (中文)")
 
     p = sub.add_parser("run", help="execute a copy of a notebook with parameters (papermill)")
     p.add_argument("notebook", help="number (e.g. 03) or path of the notebook")
@@ -83,14 +88,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build" and args.edition == "nbgrader":
             from crmlab.course import editions
 
-            written = editions.write_nbgrader_course(args.output, points=args.points)
+            written = editions.write_nbgrader_course(args.output, points=args.points,
+                                                     lang="zh" if args.lang == "zh" else "en")
             print(f"nbgrader course with {len(written)} assignments: {args.output.resolve()}")
             print(f"next: cd {args.output} && nbgrader generate_assignment {written[0].parent.name}")
         elif args.command == "build":
             from crmlab.course import site
 
-            index = site.build(args.output, edition=args.edition, execute=not args.no_execute)
-            print(f"course site ({args.edition} edition): {index.resolve()}")
+            langs = ("en", "zh") if args.lang == "all" else (args.lang,)
+            index = site.build(args.output, edition=args.edition, execute=not args.no_execute, langs=langs)
+            print(f"course site ({args.edition} edition, {' and '.join(langs)}): {index.resolve()}")
         elif args.command == "new":
             from crmlab.course import authoring
 
@@ -103,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"executing {path}", flush=True)
                 course.execute(Path(path))
         elif args.command == "start":
-            start(args.directory, edition=args.edition)
+            start(args.directory, edition=args.edition, lang=args.lang)
         elif args.command == "run":
             if args.output is not None:
                 check_output_file(args.output, force=args.force, name="--output")
@@ -160,7 +167,7 @@ def in_flags(message: str) -> str:
     return message
 
 
-def start(directory: Path, edition: str = "student") -> None:
+def start(directory: Path, edition: str = "student", lang: str = "en") -> None:
     """Copy the notebooks in the given edition, the course map and the data templates into ``directory``.
 
     The student edition has no solution cells and no stored feedback in the exercise cells; teachers
@@ -176,12 +183,12 @@ def start(directory: Path, edition: str = "student") -> None:
     (directory / "notebooks").mkdir(parents=True, exist_ok=True)
     for path in course.notebooks():
         nb = nbformat.read(path, as_version=4)
-        nbformat.write(make_edition(nb, edition), directory / "notebooks" / path.name)
+        nbformat.write(make_edition(nb, edition, lang=lang), directory / "notebooks" / path.name)
     shutil.copy2(course.NOTEBOOK_DIR / "course.yaml", directory / "notebooks" / "course.yaml")
     (directory / "templates").mkdir()
     for template in sorted(DATA_DIR.glob("*template*")):
         shutil.copy2(template, directory / "templates" / template.name)
-    print(f"copied {len(course.notebooks())} notebooks ({edition} edition) and the data templates to "
+    print(f"copied {len(course.notebooks())} notebooks ({edition} edition, {lang}) and the data templates to "
           f"{directory.resolve()}")
     print(f"next: cd {shlex.quote(str(directory.resolve()))} && {lab_command()} notebooks/")
 

@@ -1,7 +1,8 @@
 """The built course site in a real browser: headless Chromium through Selenium and Debian's chromedriver.
 
-Every page is opened from a local HTTP server; every figure must load, every internal link resolve, and
-no page may log a JavaScript error. A screenshot of the index is saved to _build/screenshots/index.png.
+Every page of both languages (English at the root, Chinese in zh/) is opened from a local HTTP server;
+every figure must load, every internal link and anchor resolve (the language switch included), and no
+page may log a JavaScript error. A screenshot of the index is saved to _build/screenshots/index.png.
 Without Chromium the test is skipped; `make test` installs it where it can (apt-get, as root).
 """
 
@@ -56,13 +57,16 @@ def browser():
     driver.quit()
 
 
-def test_every_page_loads_its_figures_links_and_no_script_errors(server, browser):
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_page_loads_its_figures_links_and_no_script_errors(server, browser, lang):
     root, base = server
-    pages = sorted(p.name for p in root.glob("*.html"))
-    assert "index.html" in pages and len(pages) == len(course.notebooks()) + 2
+    folder = root if lang == "en" else root / lang
+    pages = sorted(p.relative_to(root).as_posix() for p in folder.glob("*.html"))
+    assert "index.html" in [p.rsplit("/", 1)[-1] for p in pages] and len(pages) == len(course.notebooks()) + 2
     checked_links = 0
     for name in pages:
         browser.get(base + name)
+        assert browser.execute_script("return document.documentElement.lang") == ("en" if lang == "en" else "zh-Hans")
         title = browser.title
         assert title, f"{name} has no title"
         images = browser.execute_script(
@@ -77,10 +81,10 @@ def test_every_page_loads_its_figures_links_and_no_script_errors(server, browser
             parsed = urllib.parse.urlparse(href)
             if parsed.scheme in ("http", "https", "mailto"):
                 continue
-            target = parsed.path or name
-            assert (root / target).is_file(), f"{name}: link to missing {href}"
-            if parsed.fragment and target.endswith(".html"):
-                html = (root / target).read_text(encoding="utf-8")
+            target = (root / name).parent / parsed.path if parsed.path else root / name
+            assert target.resolve().is_file(), f"{name}: link to missing {href}"
+            if parsed.fragment and target.suffix == ".html":
+                html = target.read_text(encoding="utf-8")
                 # a browser matches the fragment as written first, then percent-decoded (HTML spec)
                 ids = {f'id="{parsed.fragment}"', f'id="{urllib.parse.unquote(parsed.fragment)}"'}
                 assert any(i in html for i in ids), f"{name}: link to missing anchor {href}"

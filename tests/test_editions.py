@@ -56,13 +56,21 @@ def test_student_edition_drops_solutions_and_clears_exercise_outputs():
 
 
 @pytest.mark.parametrize("path", course.notebooks(), ids=[p.name for p in course.notebooks()])
-def test_student_edition_of_every_notebook_is_the_source_without_solutions(path):
-    """Cross-check against a direct computation of what the edition must be."""
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_student_edition_of_every_notebook_is_the_source_without_solutions(path, lang):
+    """Cross-check against a direct computation of what the edition must be: no solution, no cell of
+    the other language, the setup call in the edition's language."""
     nb = nbformat.read(path, as_version=4)
-    student = editions.make_edition(nb, "student")
-    kept = [c for c in nb.cells if "solution" not in c.metadata.get("tags", [])]
+    student = editions.make_edition(nb, "student", lang=lang)
+    other = "lang-zh" if lang == "en" else "lang-en"
+    kept = [c for c in nb.cells if not {"solution", other} & set(c.metadata.get("tags", []))]
     assert len(student.cells) == len(kept)
+    setup_seen = False
     for got, want in zip(student.cells, kept):
+        if not setup_seen and got.cell_type == "code" and "setup(" in want.source:
+            setup_seen = True
+            assert got.source == (want.source if lang == "en" else want.source.replace("setup()", 'setup(lang="zh")'))
+            continue
         assert got.source == want.source and got.cell_type == want.cell_type
         if got.cell_type == "code" and "exercise" in want.metadata.get("tags", []):
             assert got.outputs == [] and got.execution_count is None

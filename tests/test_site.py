@@ -7,7 +7,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from crmlab import course
-from crmlab.course import site
+from crmlab.course import i18n, site
 from crmlab.errors import CrmlabError
 
 
@@ -165,18 +165,52 @@ def test_every_figure_has_alternative_text(built_site):
         assert not re.search(r"<img (?![^>]*\balt=)", text), page.name
 
 
-def test_student_edition_builds_and_executes_cleanly(tmp_path):
-    """Every notebook without its solutions still runs top to bottom: exercises answer "no answer yet"."""
+def test_student_edition_builds_and_executes_cleanly_in_both_languages(tmp_path):
+    """Every notebook without its solutions still runs top to bottom, in English and in Chinese:
+    exercises answer "no answer yet" in the edition's language, and every figure text has its Chinese."""
+    from crmlab.course.notebook import FIGURE_WARNING
+
     site.build(tmp_path, edition="student", execute=True, progress=False)
+    for lang, folder, no_answer in (("en", tmp_path, "no answer yet"), ("zh", tmp_path / "zh", "还没有作答")):
+        for path in course.notebooks():
+            nb = nbformat.read(folder / "notebooks" / path.name, as_version=4)
+            assert not [c for c in nb.cells if "solution" in c.metadata.get("tags", [])]
+            outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+            assert not [o for o in outputs if o.output_type == "error"], (lang, path.name)
+            warned = [o.get("text", "") for o in outputs if FIGURE_WARNING in o.get("text", "")]
+            assert not warned, (lang, path.name, warned)
+            exercise_outputs = [
+                str(o.get("data", {}).get("text/plain", "")) + o.get("text", "")
+                for c in nb.cells if "exercise" in c.metadata.get("tags", []) and c.cell_type == "code"
+                for o in c.outputs
+            ]
+            assert exercise_outputs and all(no_answer in text for text in exercise_outputs), (lang, path.name)
+            assert (folder / path.with_suffix(".html").name).is_file()
+
+
+def test_both_languages_with_a_switch_on_every_page(built_site):
+    zh = built_site / "zh"
+    english = sorted(p.name for p in built_site.glob("*.html"))
+    assert sorted(p.name for p in zh.glob("*.html")) == english
+    for name in english:
+        en_page = (built_site / name).read_text(encoding="utf-8")
+        zh_page = (zh / name).read_text(encoding="utf-8")
+        assert f'href="zh/{name}"' in en_page and '<html lang="en"' in en_page, name
+        assert f'href="../{name}"' in zh_page and '<html lang="zh-Hans"' in zh_page, name
+    index = (zh / "index.html").read_text(encoding="utf-8")
+    assert "课程地图" in index and "学习目标" in index and "术语表" in index
     for path in course.notebooks():
-        nb = nbformat.read(tmp_path / "notebooks" / path.name, as_version=4)
-        assert not [c for c in nb.cells if "solution" in c.metadata.get("tags", [])]
-        outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
-        assert not [o for o in outputs if o.output_type == "error"], path.name
-        exercise_outputs = [
-            str(o.get("data", {}).get("text/plain", "")) + o.get("text", "")
-            for c in nb.cells if "exercise" in c.metadata.get("tags", []) and c.cell_type == "code"
-            for o in c.outputs
-        ]
-        assert exercise_outputs and all("no answer yet" in text for text in exercise_outputs), path.name
-        assert (tmp_path / path.with_suffix(".html").name).is_file()
+        nb = nbformat.read(zh / "notebooks" / path.name, as_version=4)
+        assert not [c for c in nb.cells if "lang-en" in c.metadata.get("tags", [])], path.name
+
+
+def test_chinese_course_map_reads_the_chinese_cells():
+    cmap = site.course_map(lang="zh")
+    english = site.course_map(lang="en")
+    assert list(cmap.index) == list(english.index)
+    for number in cmap.index:
+        assert i18n.is_chinese(cmap.loc[number, "title"]), number
+        assert len(cmap.loc[number, "objectives"]) == len(english.loc[number, "objectives"]), number
+        assert all(i18n.is_chinese(o) for o in cmap.loc[number, "objectives"]), number
+    plans = site.schedules(lang="zh")
+    assert all(i18n.is_chinese(t) for t in plans["title"]) and all(i18n.is_chinese(n) for n in plans["name"])

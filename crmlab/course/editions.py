@@ -43,7 +43,7 @@ from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from traitlets import Float, Unicode
 
 from crmlab.course import run as course
-from crmlab.course.i18n import LANGUAGES, Language, check_language, tag
+from crmlab.course.i18n import Language, language_preprocessor, set_setup_language
 from crmlab.errors import CrmlabError
 
 Edition = Literal["instructor", "student", "nbgrader"]
@@ -179,70 +179,6 @@ def _nbgrader_metadata(grade_id: str, *, solution: bool = False, grade: bool = F
     return meta
 
 
-def language_preprocessor(lang: Language) -> TagRemovePreprocessor:
-    """Keep the cells of one language: the cells tagged with the other language's tag are removed.
-
-    Parameters
-    ----------
-    lang
-        ``"en"`` or ``"zh"`` (:mod:`crmlab.course.i18n`).
-
-    Returns
-    -------
-    nbconvert.preprocessors.TagRemovePreprocessor
-        Configured to drop every cell tagged ``lang-<other>``.
-
-    Examples
-    --------
-    >>> sorted(language_preprocessor("zh").remove_cell_tags)
-    ['lang-en']
-    """
-    return TagRemovePreprocessor(remove_cell_tags={tag(other) for other in LANGUAGES if other != check_language(lang)})
-
-
-_SETUP_CALL = re.compile(r"^(?P<head>.*\bsetup\()(?P<args>[^)]*)\)", re.M)
-
-
-def set_setup_language(nb: nbformat.NotebookNode, lang: Language) -> nbformat.NotebookNode:
-    """Make the notebook's ``setup()`` call (its first code cell) run in ``lang``, in place.
-
-    ``rng = setup()`` becomes ``rng = setup(lang="zh")``; English leaves the call as it is.
-
-    Parameters
-    ----------
-    nb
-        A course notebook whose first code cell calls ``setup(...)``.
-    lang
-        ``"en"`` or ``"zh"``.
-
-    Returns
-    -------
-    nbformat.NotebookNode
-        ``nb``, changed.
-
-    Examples
-    --------
-    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("rng = setup()")])
-    >>> set_setup_language(nb, "zh").cells[0].source
-    'rng = setup(lang="zh")'
-    """
-    if check_language(lang) == "en":
-        return nb
-    for cell in nb.cells:
-        if cell.cell_type == "code" and _SETUP_CALL.search(cell.source):
-            def with_lang(m: re.Match[str]) -> str:
-                args = m.group("args").strip()
-                return f'{m.group("head")}{args + ", " if args else ""}lang="{lang}")'
-
-            cell.source = _SETUP_CALL.sub(with_lang, cell.source, count=1)
-            break
-    else:
-        raise CrmlabError("the notebook has no code cell calling setup(); its first code cell must be "
-                          "`rng = setup()` (crmlab.course.notebook) so that the edition can set its language")
-    nb.metadata.setdefault("crmlab", {})["lang"] = lang
-    return nb
-
-
 def make_edition(nb: nbformat.NotebookNode, edition: Edition, *, points: float = 1.0,
                  lang: Language = "en") -> nbformat.NotebookNode:
     """A copy of ``nb`` in the given edition and language (the notebook passed in is left untouched).
@@ -305,6 +241,7 @@ def write_nbgrader_course(
     notebooks: Iterable[str] | None = None,
     points: float = 1.0,
     timeout: int = 900,
+    lang: Language = "en",
 ) -> list[Path]:
     """Write an nbgrader course: ``source/<NN_topic>/<NN_topic>.ipynb`` per notebook and its config.
 
@@ -320,6 +257,8 @@ def write_nbgrader_course(
         Points of each exercise.
     timeout
         Seconds a cell may run when nbgrader executes a notebook.
+    lang
+        The language of the assignments (``"en"`` or ``"zh"``).
 
     Returns
     -------
@@ -343,7 +282,7 @@ def write_nbgrader_course(
                                                encoding="utf-8")
     written = []
     for name in names:
-        nb = make_edition(nbformat.read(available[name], as_version=4), "nbgrader", points=points)
+        nb = make_edition(nbformat.read(available[name], as_version=4), "nbgrader", points=points, lang=lang)
         if not nb.metadata["crmlab"]["graded_exercises"]:
             raise CrmlabError(f"{name} has no exercise cell calling check(...); it cannot be graded")
         assignment = Path(name).stem

@@ -30,6 +30,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal, Union
 
+import nbformat
+from nbconvert.preprocessors import TagRemovePreprocessor
+
 from crmlab.errors import CrmlabError, CrmlabWarning
 
 Language = Literal["en", "zh"]
@@ -300,6 +303,74 @@ def _bare_term(term: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------
+# Editions in one language
+
+
+def language_preprocessor(lang: Language) -> TagRemovePreprocessor:
+    """Keep the cells of one language: the cells tagged with the other language's tag are removed.
+
+    Parameters
+    ----------
+    lang
+        ``"en"`` or ``"zh"`` (:mod:`crmlab.course.i18n`).
+
+    Returns
+    -------
+    nbconvert.preprocessors.TagRemovePreprocessor
+        Configured to drop every cell tagged ``lang-<other>``.
+
+    Examples
+    --------
+    >>> sorted(language_preprocessor("zh").remove_cell_tags)
+    ['lang-en']
+    """
+    return TagRemovePreprocessor(remove_cell_tags={tag(other) for other in LANGUAGES if other != check_language(lang)})
+
+
+_SETUP_CALL = re.compile(r"^(?P<head>.*\bsetup\()(?P<args>[^)]*)\)", re.M)
+
+
+def set_setup_language(nb: nbformat.NotebookNode, lang: Language) -> nbformat.NotebookNode:
+    """Make the notebook's ``setup()`` call (its first code cell) run in ``lang``, in place.
+
+    ``rng = setup()`` becomes ``rng = setup(lang="zh")``; English leaves the call as it is.
+
+    Parameters
+    ----------
+    nb
+        A course notebook whose first code cell calls ``setup(...)``.
+    lang
+        ``"en"`` or ``"zh"``.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        ``nb``, changed.
+
+    Examples
+    --------
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("rng = setup()")])
+    >>> set_setup_language(nb, "zh").cells[0].source
+    'rng = setup(lang="zh")'
+    """
+    if check_language(lang) == "en":
+        return nb
+    for cell in nb.cells:
+        if cell.cell_type == "code" and _SETUP_CALL.search(cell.source):
+            def with_lang(m: re.Match[str]) -> str:
+                args = m.group("args").strip()
+                return f'{m.group("head")}{args + ", " if args else ""}lang="{lang}")'
+
+            cell.source = _SETUP_CALL.sub(with_lang, cell.source, count=1)
+            break
+    else:
+        raise CrmlabError("the notebook has no code cell calling setup(); its first code cell must be "
+                          "`rng = setup()` (crmlab.course.notebook) so that the edition can set its language")
+    nb.metadata.setdefault("crmlab", {})["lang"] = lang
+    return nb
+
+
+# ---------------------------------------------------------------------------------------------------
 # Figure labels
 
 
@@ -438,3 +509,9 @@ def use_cjk_font() -> bool:
     mpl.rcParams["font.sans-serif"] = [font, *mpl.rcParams["font.sans-serif"]]
     mpl.rcParams["axes.unicode_minus"] = False
     return True
+
+
+if __name__ == "__main__":  # ``python -m crmlab.course.i18n NB``: the checks of crmlab.course.translation
+    import runpy
+
+    runpy.run_module("crmlab.course.translation", run_name="__main__", alter_sys=True)

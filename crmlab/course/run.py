@@ -16,8 +16,12 @@ from nbclient import NotebookClient
 
 from crmlab.errors import CrmlabError
 
+#: The repository a clone runs from (meaningless for an installed wheel).
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOK_DIR = ROOT / "notebooks"
+#: The course notebooks: shipped in the wheel as ``crmlab/course/notebooks``; in a clone (or an editable
+#: install) the repository's ``notebooks/``.
+NOTEBOOK_DIR = next((d for d in (Path(__file__).with_name("notebooks"), ROOT / "notebooks")
+                     if (d / "course.yaml").is_file()), ROOT / "notebooks")
 
 #: Environment every notebook runs under (the Makefile sets the same for nbval).
 DETERMINISTIC_ENV = {

@@ -21,6 +21,7 @@ import pandas as pd
 
 from crmlab import datasets
 from crmlab.course import editions, run as course
+from crmlab.course.i18n import LANGUAGES, Language, cell_language, check_language, language
 from crmlab.errors import CrmlabError
 from crmlab.files import load_yaml
 
@@ -28,6 +29,78 @@ Edition = Literal["instructor", "student"]  # the editions a site is built in (n
 TEMPLATES = Path(__file__).with_name("templates")
 GLOSSARY = datasets.DATA_DIR / "glossary.csv"
 SITE_TITLE = "crmlab — customer relationship management analytics"
+
+#: The ``lang`` attribute of each language's pages.
+HTML_LANG = {"en": "en", "zh": "zh-Hans"}
+
+#: Every text the site writes itself, in both languages (the notebooks carry their own).
+UI: dict[str, dict[str, str]] = {
+    "site_title": {"en": SITE_TITLE, "zh": "crmlab — 客户关系管理分析"},
+    "glossary": {"en": "Glossary", "zh": "术语表"},
+    "course_map": {"en": "Course map", "zh": "课程地图"},
+    "contents": {"en": "Contents", "zh": "目录"},
+    "figure": {"en": "figure", "zh": "图"},
+    "download": {"en": "download the notebook", "zh": "下载笔记本"},
+    "notebook": {"en": "Notebook", "zh": "笔记本"},
+    "learn": {"en": "You will learn to", "zh": "学习目标"},
+    "time": {"en": "Time", "zh": "时长"},
+    "prerequisites": {"en": "Prerequisites", "zh": "先修知识"},
+    "minutes": {"en": "{n} min", "zh": "{n} 分钟"},
+    "intro": {
+        "en": "A course in customer relationship management analytics: customer value, the value chain, customer "
+              "lifetime value with \"buy till you die\" models, satisfaction surveys and CRM adoption by firm size. "
+              "Every page is a notebook executed on the bundled data ({edition} edition), about {hours:.0f} hours "
+              "of study in all.",
+        "zh": "一门客户关系管理分析课程：客户价值、价值链、基于“直到流失”（buy till you die）模型的客户生命周期价值、"
+              "顾客满意度调查，以及不同规模企业的客户关系管理采用。每一页都是在随附数据上执行过的笔记本"
+              "（{edition_zh}），总学习时间约 {hours:.0f} 小时。",
+    },
+    "instructor": {"en": "instructor", "zh": "教师版"},
+    "student": {"en": "student", "zh": "学生版"},
+    "run_yourself": {"en": "Run it yourself", "zh": "自己运行"},
+    "run_comments": {"en": "execute every notebook and build this site|unit tests and nbval over every notebook|"
+                           "open the notebooks in JupyterLab",
+                     "zh": "执行全部笔记本并生成本网站|单元测试并用 nbval 检验每个笔记本|在 JupyterLab 中打开笔记本"},
+    "data_sources": {"en": "Data sources", "zh": "数据来源"},
+    "dataset": {"en": "Dataset", "zh": "数据集"},
+    "real_or_synthetic": {"en": "Real or synthetic", "zh": "真实或合成"},
+    "real": {"en": "real", "zh": "真实"},
+    "synthetic": {"en": "synthetic", "zh": "合成"},
+    "source": {"en": "Source", "zh": "来源"},
+    "licence": {"en": "Licence", "zh": "许可"},
+    "see_glossary": {"en": 'See also the <a href="glossary.html">English–Chinese glossary</a> of CRM terms.',
+                     "zh": '另见客户关系管理术语的<a href="glossary.html">英汉术语表</a>。'},
+    "plans": {"en": "Teaching plans", "zh": "教学计划"},
+    "plans_intro": {
+        "en": "Suggested schedules (from <code>notebooks/course.yaml</code>). Graded assignments are the "
+              "notebooks of the nbgrader edition: <code>crmlab build --edition nbgrader --output DIR</code>.",
+        "zh": "建议的教学安排（来自 <code>notebooks/course.yaml</code>）。评分作业即 nbgrader 版的笔记本："
+              "<code>crmlab build --edition nbgrader --output DIR</code>。"},
+    "plan_summary": {"en": "{audience}; {n} sessions, {hours:g} hours in all.",
+                     "zh": "{audience}；共 {n} 次课，合计 {hours:g} 小时。"},
+    "session": {"en": "Session", "zh": "课次"},
+    "notebooks": {"en": "Notebooks", "zh": "笔记本"},
+    "exercises": {"en": "Exercises", "zh": "练习"},
+    "no_exercises": {"en": "none (practice on your own data)", "zh": "无（用你自己的数据练习）"},
+    "grade": {"en": "Grade", "zh": "评分"},
+    "glossary_intro": {"en": "The core terms of the course in English and Chinese, with the notebook where each "
+                             "is introduced.",
+                       "zh": "本课程的核心术语（英文与中文），以及首次引入各术语的笔记本。"},
+    "meaning": {"en": "Meaning", "zh": "释义"},
+    "switch": {"en": "中文", "zh": "English"},
+}
+
+
+def ui(key: str, lang: Language, **fields: object) -> str:
+    """One of the site's own texts (:data:`UI`) in ``lang``, with its fields filled in.
+
+    Examples
+    --------
+    >>> ui("minutes", "zh", n=90)
+    '90 分钟'
+    """
+    text = UI[key][lang]
+    return text.format(**fields) if fields else text
 
 CSS = """
 body.crmlab-page { margin: 0; }
@@ -81,12 +154,39 @@ def read_course_yaml(directory: Path = course.NOTEBOOK_DIR) -> dict:
     return data
 
 
-def course_map(directory: Path = course.NOTEBOOK_DIR) -> pd.DataFrame:
+def _localised(entry: dict, key: str, lang: Language) -> object:
+    """``entry[key]``, or its Chinese sibling ``entry[key + "_zh"]`` in Chinese when there is one."""
+    if lang != "en" and f"{key}_{lang}" in entry:
+        return entry[f"{key}_{lang}"]
+    return entry.get(key)
+
+
+def course_map(directory: Path = course.NOTEBOOK_DIR, lang: Language | None = None) -> pd.DataFrame:
     """One row per notebook: title, minutes, prerequisites, learning objectives and datasets.
 
     Minutes, prerequisites and datasets come from ``notebooks/course.yaml``; the title and objectives
-    from the notebook itself (its first heading and the list under "Learning objectives").
+    from the notebook itself (its first heading and the list under "Learning objectives" / "学习目标"),
+    in ``lang`` (default: the current language, :func:`crmlab.course.i18n.language`). In Chinese the
+    prerequisites are the entry's ``prerequisites_zh`` when it has them.
+
+    Parameters
+    ----------
+    directory
+        The folder of the notebooks and ``course.yaml``.
+    lang
+        ``"en"`` or ``"zh"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by notebook number (``"00"``, ``"01"``, …).
+
+    Examples
+    --------
+    >>> int(course_map(lang="en").loc["03", "minutes"])
+    120
     """
+    lang = check_language(lang or language())
     entries = read_course_yaml(directory)["notebooks"]
     rows = []
     for entry in entries:
@@ -98,17 +198,19 @@ def course_map(directory: Path = course.NOTEBOOK_DIR) -> pd.DataFrame:
             {
                 "number": entry["notebook"][:2],
                 "notebook": entry["notebook"],
-                "title": notebook_title(nb),
+                "title": notebook_title(nb, lang),
                 "minutes": int(entry["minutes"]),
-                "prerequisites": ", ".join(str(p) for p in entry["prerequisites"]),
-                "objectives": learning_objectives(nb),
+                "prerequisites": ("、" if lang == "zh" else ", ").join(
+                    str(p) for p in _localised(entry, "prerequisites", lang)),
+                "objectives": learning_objectives(nb, lang),
                 "data": list(entry.get("data", [])),
             }
         )
     return pd.DataFrame(rows).set_index("number")
 
 
-def schedules(directory: Path = course.NOTEBOOK_DIR, cmap: pd.DataFrame | None = None) -> pd.DataFrame:
+def schedules(directory: Path = course.NOTEBOOK_DIR, cmap: pd.DataFrame | None = None,
+              lang: Language | None = None) -> pd.DataFrame:
     """The suggested teaching plans of ``course.yaml``, one row per session, checked against the course.
 
     Columns: ``schedule``, ``title``, ``audience``, ``session`` (1, 2, …), ``name``, ``notebooks``
@@ -122,7 +224,8 @@ def schedules(directory: Path = course.NOTEBOOK_DIR, cmap: pd.DataFrame | None =
     """
     from crmlab.course.exercises import exercises
 
-    cmap = course_map(directory) if cmap is None else cmap
+    lang = check_language(lang or language())
+    cmap = course_map(directory, lang) if cmap is None else cmap
     plans = read_course_yaml(directory)["schedules"]
     bank = sorted(exercises())
     rows = []
@@ -159,8 +262,9 @@ def schedules(directory: Path = course.NOTEBOOK_DIR, cmap: pd.DataFrame | None =
                                   f"({sorted(names)}) and graded in or after the session that teaches it")
             rows.append(
                 {
-                    "schedule": sid, "title": plan.get("title", sid), "audience": plan.get("audience", ""),
-                    "session": number, "name": session.get("name", f"Session {number}"),
+                    "schedule": sid, "title": _localised(plan, "title", lang) or sid,
+                    "audience": _localised(plan, "audience", lang) or "",
+                    "session": number, "name": _localised(session, "name", lang) or f"Session {number}",
                     "notebooks": notebooks, "exercises": ids, "minutes": minutes,
                     "study_minutes": int(sum(cmap.loc[n, "minutes"] for n in notebooks)), "grade": grade,
                 }
@@ -170,27 +274,30 @@ def schedules(directory: Path = course.NOTEBOOK_DIR, cmap: pd.DataFrame | None =
     return pd.DataFrame(rows, columns=columns)
 
 
-def notebook_title(nb: nbformat.NotebookNode) -> str:
-    """The notebook's first level-1 heading."""
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            match = re.search(r"^#\s+(.+)$", cell.source, re.M)
-            if match:
-                return match.group(1).strip()
+def _cells_in(nb: nbformat.NotebookNode, lang: Language) -> list[nbformat.NotebookNode]:
+    """The markdown cells a reader of ``lang`` sees: untagged cells and the cells tagged ``lang-<lang>``."""
+    return [c for c in nb.cells if c.cell_type == "markdown" and cell_language(c) in (None, lang)]
+
+
+def notebook_title(nb: nbformat.NotebookNode, lang: Language = "en") -> str:
+    """The notebook's first level-1 heading in ``lang``."""
+    for cell in _cells_in(nb, lang):
+        match = re.search(r"^#\s+(.+)$", cell.source, re.M)
+        if match:
+            return match.group(1).strip()
     raise CrmlabError("the notebook has no level-1 heading ('# Title') to use as its title")
 
 
-def learning_objectives(nb: nbformat.NotebookNode) -> list[str]:
-    """The bullet list under the notebook's "Learning objectives" heading, one string per bullet.
+def learning_objectives(nb: nbformat.NotebookNode, lang: Language = "en") -> list[str]:
+    """The bullet list under the notebook's "Learning objectives" heading ("学习目标" in Chinese), one
+    string per bullet.
 
     A bullet wrapped over several lines is joined into one sentence (continuation lines need not be
     indented, as in Markdown); the list ends at the next heading or at a paragraph after a blank line.
     """
     bullet = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
-    for cell in nb.cells:
-        if cell.cell_type != "markdown":
-            continue
-        match = re.search(r"^#+\s*Learning objectives\s*$(.*?)(?=^#|\Z)", cell.source, re.M | re.S | re.I)
+    for cell in _cells_in(nb, lang):
+        match = re.search(r"^#+\s*(?:Learning objectives|学习目标)\s*$(.*?)(?=^#|\Z)", cell.source, re.M | re.S | re.I)
         if not match:
             continue
         items: list[str] = []
@@ -228,7 +335,8 @@ def _exporter():
     return exporter
 
 
-def render_notebook(nb: nbformat.NotebookNode, *, title: str, header: str, pager: str) -> str:
+def render_notebook(nb: nbformat.NotebookNode, *, title: str, header: str, pager: str,
+                    lang: Language = "en") -> str:
     """HTML of one executed notebook, with the site header, a table of contents and the pager."""
     body, _ = _exporter().from_notebook_node(
         nb,
@@ -242,11 +350,13 @@ def render_notebook(nb: nbformat.NotebookNode, *, title: str, header: str, pager
     )
     body = mathml(body)
     figure = itertools.count(1)
-    body = re.sub(r"<img (?![^>]*\balt=)", lambda m: f'<img alt="{html.escape(title)}: figure {next(figure)}" ', body)
-    return body.replace("<!--crmlab-toc-->", table_of_contents(body))
+    word = ui("figure", lang)
+    body = re.sub(r"<img (?![^>]*\balt=)", lambda m: f'<img alt="{html.escape(title)}: {word} {next(figure)}" ', body)
+    body = re.sub(r"<html(?![^>]*\blang=)", f'<html lang="{HTML_LANG[lang]}"', body, count=1)
+    return body.replace("<!--crmlab-toc-->", table_of_contents(body, lang))
 
 
-def table_of_contents(page: str) -> str:
+def table_of_contents(page: str, lang: Language = "en") -> str:
     """Nested list of links to the page's h2 and h3 headings (the ids nbconvert gives them)."""
     items = []
     for level, anchor, text in re.findall(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', page, re.S):
@@ -264,7 +374,7 @@ def table_of_contents(page: str) -> str:
             depth -= 1
         out.append(f'<li><a href="#{anchor}">{label}</a></li>')
     out.extend("</ul>" for _ in range(depth - 1))
-    return "<strong>Contents</strong>" + "".join(out)
+    return f"<strong>{ui('contents', lang)}</strong>" + "".join(out)
 
 
 _DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]", re.S)
@@ -294,9 +404,29 @@ def mathml(page: str) -> str:
     return re.sub(r'<div class="[^"]*jp-RenderedMarkdown[^"]*"[^>]*>.*?</div>', convert_cell, page, flags=re.S)
 
 
-def _header(pages: Iterable[tuple[str, str]]) -> str:
+def _header(pages: Iterable[tuple[str, str]], switch: str = "") -> str:
+    """The site's navigation bar; ``switch`` (the language link) is filled per page, see :func:`_with_switch`."""
     links = "".join(f'<a href="{href}">{html.escape(label)}</a>' for href, label in pages)
-    return f'<header class="crmlab-header"><a class="crmlab-brand" href="index.html">crmlab</a>{links}</header>'
+    return (f'<header class="crmlab-header"><a class="crmlab-brand" href="index.html">crmlab</a>{links}'
+            f"{switch}</header>")
+
+
+_SWITCH = "<!--crmlab-language-switch-->"
+
+
+def _with_switch(page: str, name: str, lang: Language, langs: Iterable[Language]) -> str:
+    """Fill the language switch of a page: a link to the same page in the other language.
+
+    English pages live at the site's root, the Chinese ones in ``zh/``.
+    """
+    others = [other for other in langs if other != lang]
+    if not others:
+        return page.replace(_SWITCH, "")
+    other = others[0]
+    href = (f"{other}/{name}" if lang == "en" else (f"../{name}" if other == "en" else f"../{other}/{name}"))
+    link = (f'<a class="crmlab-lang" href="{href}" hreflang="{HTML_LANG[other]}" lang="{HTML_LANG[other]}">'
+            f'{ui("switch", lang)}</a>')
+    return page.replace(_SWITCH, link)
 
 
 def _pager(prev: tuple[str, str] | None, nxt: tuple[str, str] | None) -> str:
@@ -305,9 +435,9 @@ def _pager(prev: tuple[str, str] | None, nxt: tuple[str, str] | None) -> str:
     return f'<nav class="crmlab-pager">{left}{right}</nav>'
 
 
-def _page(title: str, header: str, content: str) -> str:
+def _page(title: str, header: str, content: str, lang: Language = "en") -> str:
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{HTML_LANG[lang]}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1.0">\n'
         f'<title>{html.escape(title)}</title>\n<link rel="icon" href="data:,">\n<style>{CSS}</style>\n</head>\n'
         f'<body class="crmlab-page">\n{header}\n<div class="crmlab-layout"><main class="crmlab-content">\n'
@@ -319,19 +449,17 @@ def _table(df: pd.DataFrame) -> str:
     return df.to_html(index=False, escape=False, border=0)
 
 
-def schedules_html(plans: pd.DataFrame, cmap: pd.DataFrame) -> str:
+def schedules_html(plans: pd.DataFrame, cmap: pd.DataFrame, lang: Language = "en") -> str:
     """The teaching plans as HTML: per schedule a heading, its audience and a table of sessions."""
     if plans.empty:
         return ""
-    out = ['<h2 id="teaching-plans">Teaching plans</h2>',
-           "<p>Suggested schedules (from <code>notebooks/course.yaml</code>). Graded assignments are the "
-           "notebooks of the nbgrader edition: <code>crmlab build --edition nbgrader --output DIR</code>.</p>"]
+    out = [f'<h2 id="teaching-plans">{ui("plans", lang)}</h2>', f"<p>{ui('plans_intro', lang)}</p>"]
     for sid, plan in plans.groupby("schedule", sort=False):
         first = plan.iloc[0]
         hours = plan["minutes"].sum() / 60
         out.append(f'<h3 id="plan-{html.escape(sid)}">{html.escape(first["title"])}</h3>')
         audience = first["audience"][:1].upper() + first["audience"][1:]
-        out.append(f"<p>{html.escape(audience)}; {len(plan)} sessions, {hours:g} hours in all.</p>")
+        out.append(f"<p>{ui('plan_summary', lang, audience=html.escape(audience), n=len(plan), hours=hours)}</p>")
         rows = []
         for _, s in plan.iterrows():
             links = ", ".join(
@@ -339,18 +467,19 @@ def schedules_html(plans: pd.DataFrame, cmap: pd.DataFrame) -> str:
             )
             rows.append(
                 {
-                    "Session": f"{s['session']}. {html.escape(s['name'])}",
-                    "Notebooks": links,
-                    "Exercises": ", ".join(s["exercises"]) or "none (practice on your own data)",
-                    "Time": f"{s['minutes']} min",
-                    "Grade": ", ".join(f"<code>{html.escape(g)}</code>" for g in s["grade"]) or "—",
+                    ui("session", lang): f"{s['session']}. {html.escape(s['name'])}",
+                    ui("notebooks", lang): links,
+                    ui("exercises", lang): ", ".join(s["exercises"]) or ui("no_exercises", lang),
+                    ui("time", lang): ui("minutes", lang, n=s["minutes"]),
+                    ui("grade", lang): ", ".join(f"<code>{html.escape(g)}</code>" for g in s["grade"]) or "—",
                 }
             )
         out.append(_table(pd.DataFrame(rows)))
     return "\n".join(out)
 
 
-def index_page(cmap: pd.DataFrame, header: str, edition: Edition, plans: pd.DataFrame | None = None) -> str:
+def index_page(cmap: pd.DataFrame, header: str, edition: Edition, plans: pd.DataFrame | None = None,
+               lang: Language = "en") -> str:
     """The course map, the teaching plans, how to run it, the data sources."""
     rows = []
     for number, row in cmap.iterrows():
@@ -359,43 +488,40 @@ def index_page(cmap: pd.DataFrame, header: str, edition: Edition, plans: pd.Data
         rows.append(
             {
                 "#": number,
-                "Notebook": f'<a href="{href}">{html.escape(row["title"])}</a>'
-                f'<br><small><a href="notebooks/{row["notebook"]}">download the notebook</a></small>',
-                "You will learn to": f"<ul>{objectives}</ul>",
-                "Time": f"{row['minutes']} min",
-                "Prerequisites": html.escape(row["prerequisites"]),
+                ui("notebook", lang): f'<a href="{href}">{html.escape(row["title"])}</a>'
+                f'<br><small><a href="notebooks/{row["notebook"]}">{ui("download", lang)}</a></small>',
+                ui("learn", lang): f"<ul>{objectives}</ul>",
+                ui("time", lang): ui("minutes", lang, n=row["minutes"]),
+                ui("prerequisites", lang): html.escape(row["prerequisites"]),
             }
         )
-    from crmlab import datasets
-
     cat = datasets.catalogue().reset_index()
     data = pd.DataFrame(
         {
-            "Dataset": "<code>" + cat["name"] + "</code>",
-            "Real or synthetic": cat["synthetic"].map({True: "synthetic", False: "real"}),
-            "Source": cat["source"].map(html.escape),
-            "Licence": cat["licence"].map(html.escape),
+            ui("dataset", lang): "<code>" + cat["name"] + "</code>",
+            ui("real_or_synthetic", lang): cat["synthetic"].map({True: ui("synthetic", lang), False: ui("real", lang)}),
+            ui("source", lang): cat["source"].map(html.escape),
+            ui("licence", lang): cat["licence"].map(html.escape),
         }
     )
     total = cmap["minutes"].sum()
+    run_comments = ui("run_comments", lang).split("|")
+    title = ui("site_title", lang)
     content = f"""
-<h1>{html.escape(SITE_TITLE)}</h1>
-<p>A course in customer relationship management analytics: customer value, the value chain, customer
-lifetime value with "buy till you die" models, satisfaction surveys and CRM adoption by firm size.
-Every page is a notebook executed on the bundled data ({edition} edition), about
-{total / 60:.0f} hours of study in all.</p>
-<h2 id="course-map">Course map</h2>
+<h1>{html.escape(title)}</h1>
+<p>{ui("intro", lang, edition=edition, edition_zh=ui(edition, "zh"), hours=total / 60)}</p>
+<h2 id="course-map">{ui("course_map", lang)}</h2>
 {_table(pd.DataFrame(rows))}
-{schedules_html(plans, cmap) if plans is not None else ""}
-<h2 id="run">Run it yourself</h2>
-<pre>make run    # execute every notebook and build this site
-make test   # unit tests and nbval over every notebook
-make lab    # open the notebooks in JupyterLab</pre>
-<h2 id="data">Data sources</h2>
+{schedules_html(plans, cmap, lang) if plans is not None else ""}
+<h2 id="run">{ui("run_yourself", lang)}</h2>
+<pre>make run    # {run_comments[0]}
+make test   # {run_comments[1]}
+make lab    # {run_comments[2]}</pre>
+<h2 id="data">{ui("data_sources", lang)}</h2>
 {_table(data)}
-<p>See also the <a href="glossary.html">English–Chinese glossary</a> of CRM terms.</p>
+<p>{ui("see_glossary", lang)}</p>
 """
-    return _page(SITE_TITLE, header, content)
+    return _page(title, header, content, lang)
 
 
 def inline_markdown(text: str) -> str:
@@ -417,23 +543,27 @@ def load_glossary(path: Path = GLOSSARY) -> pd.DataFrame:
     return glossary
 
 
-def glossary_page(header: str) -> str:
+def glossary_page(header: str, lang: Language = "en") -> str:
+    """The bilingual glossary as a page: English, Chinese, the meaning in ``lang``, the notebook."""
     glossary = load_glossary().sort_values("term_en", key=lambda s: s.str.lower())
+    meaning = glossary["definition"]
+    if lang == "zh" and "definition_zh" in glossary:
+        meaning = glossary["definition_zh"].where(glossary["definition_zh"].str.strip() != "", meaning)
     pages = {p.name[:2]: p.with_suffix(".html").name for p in course.notebooks()}
     table = pd.DataFrame(
         {
             "English": "<b>" + glossary["term_en"].map(html.escape) + "</b>",
             "中文": glossary["term_zh"].map(html.escape),
-            "Meaning": glossary["definition"].map(html.escape),
-            "Notebook": glossary["notebook"].map(
+            ui("meaning", lang): meaning.map(html.escape),
+            ui("notebook", lang): glossary["notebook"].map(
                 lambda n: f'<a href="{pages.get(n, "index.html")}">{html.escape(n)}</a>' if n else ""
             ),
         }
     )
     content = f"""<h1 id="glossary">Glossary · 术语表</h1>
-<p>The core terms of the course in English and Chinese, with the notebook where each is introduced.</p>
+<p>{ui("glossary_intro", lang)}</p>
 {_table(table)}"""
-    return _page("Glossary — crmlab", header, content)
+    return _page(f"{ui('glossary', lang)} — crmlab", header, content, lang)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -447,41 +577,75 @@ def build(
     execute: bool = True,
     directory: Path = course.NOTEBOOK_DIR,
     progress: bool = True,
+    langs: Iterable[Language] = LANGUAGES,
 ) -> Path:
-    """Execute every notebook (``execute=False`` renders the stored outputs) and write the site.
+    """Execute every notebook in each language (``execute=False`` renders the stored outputs) and write
+    the site.
 
-    Writes ``index.html``, one page per notebook, ``glossary.html`` and the edition's notebooks under
-    ``notebooks/``; returns the path of ``index.html``.
+    Parameters
+    ----------
+    output
+        The site's folder (replaced). The first language is written at its root, each other language in
+        a subfolder named after it (``zh/``); every page links to the same page in the other language.
+    edition
+        ``"instructor"`` or ``"student"``.
+    execute
+        Execute the notebooks (a language other than the stored one needs it for its figures and
+        feedback).
+    directory
+        The notebooks and ``course.yaml``.
+    progress
+        Print a line per notebook executed.
+    langs
+        The languages to build, ``("en", "zh")`` by default; ``("zh",)`` writes the Chinese site alone at
+        the root.
+
+    Returns
+    -------
+    pathlib.Path
+        The path of the first language's ``index.html``.
     """
     if edition not in ("instructor", "student"):
         raise CrmlabError(f"a site is built in the 'instructor' or 'student' edition, not {edition!r}; "
                           "the nbgrader edition is a course folder: crmlab build --edition nbgrader --output DIR")
-    cmap = course_map(directory)
+    langs = tuple(dict.fromkeys(check_language(lang) for lang in langs))
+    if not langs:
+        raise CrmlabError(f"give at least one language of {', '.join(LANGUAGES)}")
     output = Path(output)
     if output.exists():
         shutil.rmtree(output)
+    for k, lang in enumerate(langs):
+        _build_language(output if k == 0 else output / lang, lang, langs, edition=edition, execute=execute,
+                        directory=directory, progress=progress)
+    return output / "index.html"
+
+
+def _build_language(output: Path, lang: Language, langs: tuple[Language, ...], *, edition: Edition,
+                    execute: bool, directory: Path, progress: bool) -> None:
+    cmap = course_map(directory, lang)
     (output / "notebooks").mkdir(parents=True)
-    pages = [(Path(nb).with_suffix(".html").name, f"{num} {title.split(' — ')[0].split(':')[0]}")
+    pages = [(Path(nb).with_suffix(".html").name, f"{num} {title.split(' — ')[0].split(':')[0].split('：')[0]}")
              for num, nb, title in zip(cmap.index, cmap["notebook"], cmap["title"])]
-    header = _header(pages + [("glossary.html", "Glossary")])
+    header = _header(pages + [("glossary.html", ui("glossary", lang))], _SWITCH)
     for i, (number, row) in enumerate(cmap.iterrows()):
         source = directory / row["notebook"]
-        nb = make_edition(nbformat.read(source, as_version=4), edition)
+        nb = make_edition(nbformat.read(source, as_version=4), edition, lang=lang)
         target = output / "notebooks" / row["notebook"]
         nbformat.write(nb, target)
         if execute:
             if progress:
-                print(f"[{i + 1}/{len(cmap)}] executing {row['notebook']} ({edition} edition)", flush=True)
+                print(f"[{i + 1}/{len(cmap)}] executing {row['notebook']} ({edition} edition, {lang})", flush=True)
             nb = course.execute(target, workdir=directory)
         page = render_notebook(
             nb,
             title=row["title"],
             header=header,
-            pager=_pager(pages[i - 1] if i else ("index.html", "Course map"),
-                         pages[i + 1] if i + 1 < len(pages) else ("glossary.html", "Glossary")),
+            pager=_pager(pages[i - 1] if i else ("index.html", ui("course_map", lang)),
+                         pages[i + 1] if i + 1 < len(pages) else ("glossary.html", ui("glossary", lang))),
+            lang=lang,
         )
-        (output / pages[i][0]).write_text(page, encoding="utf-8")
-    (output / "index.html").write_text(index_page(cmap, header, edition, schedules(directory, cmap)),
-                                       encoding="utf-8")
-    (output / "glossary.html").write_text(glossary_page(header), encoding="utf-8")
-    return output / "index.html"
+        (output / pages[i][0]).write_text(_with_switch(page, pages[i][0], lang, langs), encoding="utf-8")
+    index = index_page(cmap, header, edition, schedules(directory, cmap, lang), lang)
+    (output / "index.html").write_text(_with_switch(index, "index.html", lang, langs), encoding="utf-8")
+    glossary = glossary_page(header, lang)
+    (output / "glossary.html").write_text(_with_switch(glossary, "glossary.html", lang, langs), encoding="utf-8")

@@ -1,0 +1,152 @@
+"""Is a notebook's Chinese edition complete? The checks a translator runs, and the tests run.
+
+``python -m crmlab.course.translation notebooks/NN_name.ipynb`` (or ``python -m crmlab.course.i18n``)
+prints, for one notebook:
+
+* cells without their counterpart, and Chinese cells written without Chinese (:func:`~crmlab.course.i18n.pairing_problems`);
+* glossary concepts whose Chinese term a Chinese cell does not use (:func:`~crmlab.course.i18n.glossary_problems`);
+* exercise statements whose Chinese cell does not state the precision in Chinese;
+* exercise and question texts without a Chinese version;
+* then it executes the Chinese instructor edition and prints every figure text missing from the label
+  table and any error.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+from crmlab.course import run
+from crmlab.course.exercises import UNIT_PHRASES, exercises, precision_text, questions, states_precision
+from crmlab.course.i18n import (
+    cell_language,
+    glossary_problems,
+    has_all_languages,
+    language_preprocessor,
+    pairing_problems,
+    set_setup_language,
+    tr,
+)
+from crmlab.course.notebook import FIGURE_WARNING
+from crmlab.datasets import DATA_DIR
+
+_EXERCISE = re.compile(r"Exercise\s+(\d\d\.\d+)")
+
+
+def glossary_terms(path: Path = DATA_DIR / "glossary.csv") -> dict[str, str]:
+    """English term → Chinese term, from the course glossary.
+
+    Examples
+    --------
+    >>> glossary_terms()["value chain"]
+    '价值链'
+    """
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {row["term_en"]: row["term_zh"] for row in csv.DictReader(handle)}
+
+
+def statement_problems(nb: nbformat.NotebookNode) -> list[str]:
+    """Exercise statements whose Chinese counterpart does not state the expected precision in Chinese.
+
+    The English statement is the markdown cell tagged ``exercise`` that names "Exercise NN.k"; its
+    Chinese counterpart is the ``lang-zh`` cell right after it.
+    """
+    problems = []
+    bank = exercises()
+    cells = nb.cells
+    for i, cell in enumerate(cells):
+        if cell.cell_type != "markdown" or "exercise" not in cell.metadata.get("tags", []):
+            continue
+        match = _EXERCISE.search(cell.source)
+        if not match or match.group(1) not in bank or cell_language(cell) == "zh":
+            continue
+        ex_id = match.group(1)
+        zh = cells[i + 1] if i + 1 < len(cells) and cell_language(cells[i + 1]) == "zh" else None
+        if zh is None:
+            problems.append(f"exercise {ex_id}: no Chinese statement after the English one")
+        elif not states_precision(zh.source, ex_id, "zh"):
+            problems.append(f"exercise {ex_id}: the Chinese statement must say {precision_text(ex_id, 'zh')!r}")
+    return problems
+
+
+def exercise_text_problems(number: str) -> list[str]:
+    """Texts of notebook ``number``'s exercises and questions that lack a Chinese version."""
+    problems = []
+    for ex in exercises().values():
+        if not ex.id.startswith(number + "."):
+            continue
+        texts = {"prompt": ex.prompt, **{f"hint {k}": h for k, h in enumerate(ex.all_hints, 1)},
+                 **{f"mistake {k}": d for k, (_, d) in enumerate(ex.mistakes, 1)}}
+        if tr(ex.unit, "en").strip() and tr(ex.unit, "en").strip().lower() not in UNIT_PHRASES:
+            texts["unit"] = ex.unit
+        problems += [f"exercise {ex.id}: {name} has no Chinese" for name, text in texts.items()
+                     if not has_all_languages(text)]
+    for q in questions().values():
+        if not q.id.startswith(number + "."):
+            continue
+        texts = {"prompt": q.prompt, **{f"option {k} text": o.text for k, o in enumerate(q.options, 1)},
+                 **{f"option {k} explanation": o.explanation for k, o in enumerate(q.options, 1)}}
+        problems += [f"question {q.id}: {name} has no Chinese" for name, text in texts.items()
+                     if not has_all_languages(text)]
+    return problems
+
+
+def chinese_edition(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The Chinese instructor edition of a notebook (a copy)."""
+    out, _ = language_preprocessor("zh").preprocess(copy.deepcopy(nb), {})
+    return set_setup_language(out, "zh")
+
+
+def execution_problems(path: Path) -> list[str]:
+    """Execute the Chinese edition of ``path``; figure texts missing from the label table, and errors."""
+    nb = chinese_edition(nbformat.read(path, as_version=4))
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / path.name
+        nbformat.write(nb, target)
+        try:
+            done = run.execute(target, workdir=path.parent)
+        except Exception as exc:  # noqa: BLE001 - reported, not handled
+            return [f"execution failed: {str(exc).strip().splitlines()[-1] if str(exc).strip() else exc!r}"]
+    problems = []
+    for k, cell in enumerate(done.cells):
+        for output in cell.get("outputs", []):
+            text = output.get("text", "")
+            for line in text.splitlines():
+                if FIGURE_WARNING in line and line not in problems:
+                    problems.append(f"code cell {k}: {line}")
+    return problems
+
+
+def report(path: Path, *, execute: bool = True) -> list[str]:
+    """Every problem of ``path``'s Chinese edition (empty when it is complete)."""
+    nb = nbformat.read(path, as_version=4)
+    number = path.name[:2]
+    problems = pairing_problems(nb) + glossary_problems(nb, glossary_terms()) + statement_problems(nb)
+    problems += exercise_text_problems(number)
+    if execute:
+        problems += execution_problems(path)
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print :func:`report` for each notebook named; exit status 1 when anything is missing."""
+    args = sys.argv[1:] if argv is None else argv
+    paths = [Path(a) for a in args if not a.startswith("--")] or run.notebooks()
+    status = 0
+    for path in paths:
+        problems = report(path, execute="--no-execute" not in args)
+        print(f"== {path.name}: {len(problems)} problem(s)")
+        for problem in problems:
+            print("  -", problem)
+        status |= bool(problems)
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
