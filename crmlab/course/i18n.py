@@ -487,8 +487,20 @@ def cjk_font() -> str | None:
     """
     from matplotlib import font_manager
 
-    available = {f.name for f in font_manager.fontManager.ttflist}
-    return next((name for name in CJK_FONTS if name in available), None)
+    def first() -> str | None:
+        available = {f.name for f in font_manager.fontManager.ttflist}
+        return next((name for name in CJK_FONTS if name in available), None)
+
+    found = first()
+    if found is None:  # installed after matplotlib cached its font list: add the files themselves
+        for path in font_manager.findSystemFonts():
+            if re.search(r"(NotoSansCJK|SourceHanSans|wqy-zenhei)", Path(path).name, re.I):
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):  # pragma: no cover - an unreadable font file
+                    continue
+        found = first()
+    return found
 
 
 def use_cjk_font() -> bool:
