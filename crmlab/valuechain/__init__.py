@@ -68,6 +68,7 @@ from crmlab.valuechain.plots import (
 from crmlab.valuechain.system import bullwhip_ratio, crm_links, link_matrix, value_system_bullwhip
 
 # helpers this module's namespace has always offered (kept importable from here)
+from crmlab import datasets  # noqa: E402,F401
 from crmlab.errors import CrmlabWarning, ParameterError, SpecificationError  # noqa: E402,I001
 from crmlab.files import MAX_YAML_BYTES, describe_value, load_yaml  # noqa: E402
 from crmlab.plotting import axes  # noqa: E402

@@ -131,3 +131,28 @@ def test_tier_and_class_reject_bad_input():
         adoption.crm_tier(10, 0)
     with pytest.raises(ParameterError):
         adoption.eurostat_size_class(-1)
+
+
+def test_weighted_share_is_the_design_weighted_mean(survey):
+    shares = adoption.weighted_share(survey)
+    assert shares["weighted"] == pytest.approx(np.average(survey["adopted"], weights=survey["weight"]), abs=1e-15)
+    assert shares["unweighted"] == pytest.approx(survey["adopted"].mean(), abs=1e-15)
+    # notebook 05 prints 0.411 (sample) and 0.342 (all enterprises 10+), close to Eurostat's 33% for 2019
+    assert (round(shares["unweighted"], 3), round(shares["weighted"], 3)) == (0.411, 0.342)
+    w = survey["weight"]
+    assert shares["n"] == 1500 and shares["n_effective"] == pytest.approx(w.sum() ** 2 / (w**2).sum())
+    services = adoption.weighted_share(survey[survey["offering"] == "services"])
+    assert round(services["weighted"], 3) == 0.354 and round(services["unweighted"], 3) == 0.449
+
+
+def test_weighted_share_by_hand_and_errors():
+    df = pd.DataFrame({"adopted": [1, 1, 0, 0], "weight": [1.0, 1.0, 3.0, 3.0]})
+    assert adoption.weighted_share(df).to_dict() == {"weighted": 0.25, "unweighted": 0.5, "n": 4.0, "n_effective": 3.2}
+    with pytest.raises(DataValidationError, match="0 or 1") as info:
+        adoption.weighted_share(df.assign(adopted=[1, pd.NA, 0, 0]))
+    assert info.value.column == "adopted" and info.value.rows == [1]
+    with pytest.raises(DataValidationError, match="design weight") as info:
+        adoption.weighted_share(df.assign(weight=[1.0, -1.0, 3.0, 3.0]))
+    assert info.value.column == "weight" and info.value.rows == [1]
+    with pytest.raises(MissingColumnError):
+        adoption.weighted_share(df, weight="w")

@@ -98,3 +98,95 @@ def test_chi2_independence_matches_scipy_on_survey(survey):
 def test_chi2_independence_needs_two_levels():
     with pytest.raises(DataValidationError, match="only one level"):
         adoption.chi2_independence(pd.DataFrame({"a": ["x", "x"], "b": ["u", "v"]}), "a", "b")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Proportions, p-value adjustment, weighted means: statsmodels does the work
+
+
+def _holm_by_hand(p):
+    """Holm (1979) step-down: sorted p_(j) -> max_{i <= j} min(1, (m - i + 1) p_(i)), back in input order."""
+    p = np.asarray(p, dtype=float)
+    m = p.size
+    order = np.argsort(p)
+    adjusted = np.minimum(1.0, (m - np.arange(m)) * p[order])
+    adjusted = np.maximum.accumulate(adjusted)
+    out = np.empty(m)
+    out[order] = adjusted
+    return out
+
+
+@pytest.mark.parametrize("p", [[0.01, 0.04, 0.03], [0.2, 0.001, 0.049, 0.5, 0.011], [0.9], [0.04, 0.04, 0.04]])
+def test_holm_equals_the_step_down_by_hand_and_multipletests(p):
+    from statsmodels.stats.multitest import multipletests
+
+    np.testing.assert_allclose(cstats.adjust_pvalues(p, "holm"), _holm_by_hand(p), rtol=0, atol=1e-15)
+    np.testing.assert_array_equal(cstats.adjust_pvalues(p, "holm"), multipletests(p, method="holm")[1])
+
+
+def test_bonferroni_equals_min_one_m_p():
+    p = np.array([0.01, 0.2, 0.3, 0.0125])
+    np.testing.assert_array_equal(cstats.adjust_pvalues(p, "bonferroni"), np.minimum(1.0, 4 * p))
+
+
+def test_adjustment_skips_tests_that_could_not_be_computed():
+    out = cstats.adjust_pvalues([0.01, np.nan, 0.03], "holm")
+    np.testing.assert_allclose(out[[0, 2]], [0.02, 0.03])
+    assert np.isnan(out[1])
+
+
+@pytest.mark.parametrize(("p", "method"), [([1.2], "holm"), ([], "holm"), ([0.1], "tukey")])
+def test_adjustment_rejects_bad_input(p, method):
+    with pytest.raises(ParameterError):
+        cstats.adjust_pvalues(p, method)
+
+
+def test_servqual_holm_column_is_multipletests():
+    from statsmodels.stats.multitest import multipletests
+
+    from crmlab import survey
+
+    gaps = survey.gap_scores(datasets.load_servqual_survey())
+    np.testing.assert_array_equal(gaps["p_holm"].to_numpy(), multipletests(gaps["p"].to_numpy(), method="holm")[1])
+    np.testing.assert_allclose(gaps["p_holm"].to_numpy(), _holm_by_hand(gaps["p"]), rtol=1e-12, atol=1e-300)
+
+
+def test_barrier_bonferroni_column_is_multipletests(survey):
+    from statsmodels.stats.multitest import multipletests
+
+    table = adoption.barrier_profile_test(survey, n_permutations=99)
+    per_barrier = table.iloc[:-1]
+    np.testing.assert_array_equal(per_barrier["p_bonferroni"].to_numpy(),
+                                  multipletests(per_barrier["p_value"].to_numpy(), method="bonferroni")[1])
+    np.testing.assert_allclose(per_barrier["p_bonferroni"], np.minimum(1.0, 4 * per_barrier["p_value"]))
+
+
+def test_proportion_table_intervals_are_statsmodels_wilson(survey):
+    from statsmodels.stats.proportion import proportion_confint
+
+    table = cstats.proportion_table(survey, "adopted", "sector")
+    low, high = proportion_confint(table["count"], table["n"], alpha=0.05, method="wilson")
+    np.testing.assert_allclose(table["ci_low"].to_numpy(), np.asarray(low), rtol=1e-14)
+    np.testing.assert_allclose(table["ci_high"].to_numpy(), np.asarray(high), rtol=1e-14)
+    assert table["n"].sum() == len(survey)
+    assert list(table.index) == list(dict.fromkeys(survey["sector"]))  # order of appearance without `order`
+
+
+def test_proportion_table_order_puts_groups_first():
+    df = pd.DataFrame({"y": [1, 0, 1, 1, 0], "g": ["b", "a", "c", "a", "c"]})
+    table = cstats.proportion_table(df, "y", "g", order=["c", "zz"])
+    assert list(table.index) == ["c", "b", "a"]
+    assert table.loc["a", "share"] == 0.5 and table.loc["c", "count"] == 1
+
+
+def test_weighted_mean_by_hand():
+    # (1*1 + 0*3 + 0*3 + 1*1) / 8 = 0.25; Kish n_eff = 8^2 / (1 + 9 + 9 + 1) = 3.2
+    out = cstats.weighted_mean([1, 0, 0, 1], [1, 3, 3, 1])
+    assert out.to_dict() == {"mean": 0.25, "unweighted": 0.5, "n": 4.0, "n_effective": 3.2}
+
+
+@pytest.mark.parametrize(("values", "weights"), [([1, 0], [1]), ([1, np.nan], [1, 1]), ([1, 0], [-1, 2]),
+                                                 ([1, 0], [0, 0])])
+def test_weighted_mean_rejects_bad_input(values, weights):
+    with pytest.raises(ParameterError):
+        cstats.weighted_mean(values, weights)

@@ -218,3 +218,43 @@ def test_break_even_without_revenue_effect(hand):
     assert vc.break_even_effect_scale(hand, ["B"]) == 0.0  # a pure saving
     no_effect = vc.read_value_chain(mutate("initiatives.0.revenue_effect", 0.0))
     assert vc.break_even_effect_scale(no_effect, ["A"]) == float("inf")
+
+
+def test_effect_scale_sensitivity_is_linear_and_zero_at_break_even(case):
+    scales = [0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5]
+    paying = vc.paying_initiatives(case)
+    table = vc.effect_scale_sensitivity(case, scales, {"all seven": None, "paying ones only": paying})
+    assert table.index.name == "effect_scale" and table.index.tolist() == scales
+    # notebook 02's figures (CNY million)
+    assert table["all seven"].round(3).tolist() == [-3.5, -2.547, -1.593, -0.64, 0.314, 1.267, 2.221]
+    assert table["paying ones only"].round(3).tolist() == [-1.4, -0.612, 0.176, 0.965, 1.753, 2.541, 3.329]
+    # linear in k: M'(k) - M = k g (R - sum u_a C_a) - sum Delta, zero at the break-even scale
+    for column, chosen in (("all seven", None), ("paying ones only", paying)):
+        summary = vc.initiative_summary(case).loc[chosen or slice(None)]
+        net_cost = summary["net_cost"].sum()
+        gain = summary["margin_change"].sum() + net_cost
+        np.testing.assert_allclose(table[column], np.array(scales) * gain - net_cost, atol=1e-12)
+        k = vc.break_even_effect_scale(case, chosen)
+        only = vc.effect_scale_sensitivity(case, [k], {column: chosen})
+        assert only[column].iloc[0] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_paying_initiatives_are_those_with_a_margin_gain(case, hand):
+    summary = vc.initiative_summary(case)
+    assert vc.paying_initiatives(case) == summary.index[summary["margin_change"] >= 0].tolist()
+    assert len(vc.paying_initiatives(case)) == 5
+    # hand example: A gains 0.05 x (1000 - 200 - 120 - 80) - 6 = 24 >= 0, B saves 6 with no revenue effect
+    assert vc.paying_initiatives(hand) == ["A", "B"]
+    assert vc.paying_initiatives(hand, effect_scale=0.0) == ["B"]
+
+
+def test_effect_scale_sensitivity_default_and_errors(hand):
+    with pytest.warns(CrmlabWarning, match="capped"):  # B lifts the shop touchpoint from 5 to 8 > 7
+        table = vc.effect_scale_sensitivity(hand, [0.0, 1.0])
+    assert list(table.columns) == ["all"]
+    # k = 0: A's spend 10 - 4 and B's saving 6 cancel; k = 1: A adds 24 + 6 = 30, B saves 6 -> +30
+    assert table["all"].tolist() == pytest.approx([0.0, 30.0])
+    with pytest.raises(ParameterError, match="effect_scale"):
+        vc.effect_scale_sensitivity(hand, [-1.0])
+    with pytest.raises(ParameterError, match="programmes is empty"):
+        vc.effect_scale_sensitivity(hand, [1.0], {})
