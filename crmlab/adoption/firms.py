@@ -26,7 +26,22 @@ ADOPTION_FORMULA = "adopted ~ np.log(employees) + C(sector) + C(offering)"
 
 
 def eurostat_size_class(employees: int | float) -> str:
-    """Eurostat size class of a firm: "0-9", "10-49", "50-249" or "250+" persons employed."""
+    """Eurostat size class of a firm: "0-9", "10-49", "50-249" or "250+" persons employed.
+
+    Parameters
+    ----------
+    employees : int or float
+        Persons employed (>= 0).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> eurostat_size_class(9), eurostat_size_class(120), eurostat_size_class(250)
+    ('0-9', '50-249', '250+')
+    """
     if not np.isfinite(employees) or employees < 0:
         raise ParameterError(f"employees must be a non-negative number, got {employees!r}")
     if employees < 10:
@@ -42,6 +57,23 @@ def crm_tier(employees: int | float, regions_served: int) -> str:
     SME CRM under 200 employees; mid-market CRM for 200+ employees; enterprise CRM for large firms
     operating widely, taken here as 1,000+ employees serving 5+ regions (the source gives the 200
     threshold; the enterprise cut-off is this package's assumption).
+
+    Parameters
+    ----------
+    employees : int or float
+        Persons employed (>= 1).
+    regions_served : int
+        Regions the firm serves (>= 1).
+
+    Returns
+    -------
+    str
+        One of :data:`TIERS`.
+
+    Examples
+    --------
+    >>> crm_tier(25, 1), crm_tier(320, 4), crm_tier(3200, 12)
+    ('SME CRM', 'mid-market CRM', 'enterprise CRM')
     """
     if not np.isfinite(employees) or employees < 1:
         raise ParameterError(f"employees must be a positive number, got {employees!r}")
@@ -85,12 +117,52 @@ def proportion_table(df: pd.DataFrame, outcome: str, by: str, confidence: float 
 
 
 def adoption_by_size(df: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
-    """Adoption rate by Eurostat size class with Wilson intervals (columns n, count, share, ci_low, ci_high)."""
+    """Adoption rate by Eurostat size class with Wilson intervals (columns n, count, share, ci_low, ci_high).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The firm survey (``adopted`` 0/1 and ``size_class``).
+    confidence : float, default 0.95
+        Level of the Wilson intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``size_class``, smallest first.
+
+    Examples
+    --------
+    >>> from crmlab.datasets import load_firm_survey
+    >>> survey = load_firm_survey()
+    >>> adoption_by_size(survey)["share"].round(3).tolist()
+    [0.312, 0.471, 0.616]
+    """
     return proportion_table(df, "adopted", "size_class", confidence)
 
 
 def fit_adoption_logit(df: pd.DataFrame, formula: str = ADOPTION_FORMULA) -> BinaryResultsWrapper:
-    """Logit of CRM adoption (default: on ln(employees), sector and goods/services)."""
+    """Logit of CRM adoption (default: on ln(employees), sector and goods/services).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The firm survey (``employees`` > 0).
+    formula : str
+        A statsmodels formula (default :data:`ADOPTION_FORMULA`).
+
+    Returns
+    -------
+    statsmodels BinaryResultsWrapper
+        The fitted logit (:func:`crmlab.stats.fit_logit`).
+
+    Examples
+    --------
+    >>> from crmlab.datasets import load_firm_survey
+    >>> survey = load_firm_survey()
+    >>> round(float(fit_adoption_logit(survey).params["np.log(employees)"]), 3)
+    0.393
+    """
     require_columns(df, ["adopted", "employees"], what="the survey")
     bad = pd.to_numeric(df["employees"], errors="coerce") <= 0
     if bad.any():
@@ -111,6 +183,30 @@ def adoption_curve(
     For each value e the model predicts every firm's probability with employees set to e and averages
     them (an average adjusted prediction); the band is the delta-method interval of that average
     (statsmodels ``get_prediction(average=True)``).
+
+    Parameters
+    ----------
+    result : statsmodels BinaryResultsWrapper
+        From :func:`fit_adoption_logit`.
+    data : pandas.DataFrame
+        The firms whose covariates are averaged over.
+    employees : sequence of float, optional
+        Firm sizes (default: 40 values from 10 to 5,000, log-spaced).
+    confidence : float, default 0.95
+        Level of the band.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``employees``, ``p``, ``ci_low``, ``ci_high``.
+
+    Examples
+    --------
+    >>> from crmlab.datasets import load_firm_survey
+    >>> survey = load_firm_survey()
+    >>> curve = adoption_curve(fit_adoption_logit(survey), survey, employees=[10, 1000])
+    >>> curve["p"].round(3).tolist()
+    [0.249, 0.654]
     """
     grid = np.geomspace(10, 5000, 40) if employees is None else np.asarray(employees, dtype=float)
     if np.any(grid <= 0):
@@ -126,7 +222,32 @@ def adoption_curve(
 
 def plot_adoption_curve(curve: pd.DataFrame, by_size: pd.DataFrame | None = None,
                         survey: pd.DataFrame | None = None, ax: Axes | None = None) -> Axes:
-    """The predicted adoption curve with its band; optionally the observed class rates (at class median size)."""
+    """The predicted adoption curve with its band; optionally the observed class rates (at class median size).
+
+    Parameters
+    ----------
+    curve : pandas.DataFrame
+        From :func:`adoption_curve`.
+    by_size : pandas.DataFrame, optional
+        From :func:`adoption_by_size`, drawn with ``survey`` at each class's median size.
+    survey : pandas.DataFrame, optional
+        The firm survey.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (a new figure when ``None``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from crmlab.datasets import load_firm_survey
+    >>> survey = load_firm_survey()
+    >>> plot_adoption_curve(adoption_curve(fit_adoption_logit(survey), survey, employees=[10, 100])).get_title()
+    'Predicted CRM adoption by firm size'
+    >>> plt.close("all")
+    """
     ax = new_axes(ax)
     ax.plot(curve["employees"], curve["p"], color=VERIFIED_COLOUR, label="logit prediction")
     ax.fill_between(curve["employees"], curve["ci_low"], curve["ci_high"], color=VERIFIED_COLOUR,

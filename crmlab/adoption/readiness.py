@@ -93,6 +93,27 @@ def gap_table(scores: pd.DataFrame, instrument: pd.DataFrame, by: str = "buildin
 
     ``by="building_block"`` gives Gartner's eight blocks in order; ``by="practice_id"`` one row per
     practice with its text.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Intention/reality scores (validated against ``instrument``).
+    instrument : pandas.DataFrame
+        The readiness instrument.
+    by : {"building_block", "practice_id", "source_factor"}
+        What to average over.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index (``firm``, ``by``): ``intention``, ``reality``, ``gap``.
+
+    Examples
+    --------
+    >>> from crmlab.datasets import load_readiness_cases, load_readiness_instrument
+    >>> scores, instrument = load_readiness_cases(), load_readiness_instrument()
+    >>> gap_table(scores, instrument).loc[("Large retailer", "vision")].tolist()
+    [5.0, 3.5, 1.5]
     """
     if by not in ("building_block", "practice_id", "source_factor"):
         raise ParameterError(f"by must be 'building_block', 'practice_id' or 'source_factor', got {by!r}")
@@ -114,6 +135,30 @@ def plot_radar(gaps: pd.DataFrame, firm: str, ax: Axes | None = None, scale_max:
     """Radar (spider) chart of intention vs reality over Gartner's eight blocks for one firm.
 
     ``gaps`` is :func:`gap_table` by building block; ``ax`` must be a polar axis (created if None).
+
+    Parameters
+    ----------
+    gaps : pandas.DataFrame
+        :func:`gap_table` by building block.
+    firm : str
+        One of its firms.
+    ax : matplotlib.axes.Axes, optional
+        A polar axis (a new figure when ``None``).
+    scale_max : int, default 5
+        Top of the score scale.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from crmlab.datasets import load_readiness_cases, load_readiness_instrument
+    >>> scores, instrument = load_readiness_cases(), load_readiness_instrument()
+    >>> plot_radar(gap_table(scores, instrument), "Small design studio").get_title()
+    'Small design studio: intention vs reality (score 0-5)'
+    >>> plt.close("all")
     """
     if ax is None:
         _, ax = plt.subplots(subplot_kw={"projection": "polar"})
@@ -147,6 +192,31 @@ def recommend(
     practices with the largest intention − reality gap (ties: the lower reality first, then instrument
     order) — close the gaps the firm itself says matter before buying more technology.
     Readiness is mean reality as a % of the maximum score.
+
+    Parameters
+    ----------
+    firms : pandas.DataFrame
+        Profiles: ``firm``, ``employees``, ``regions_served``.
+    scores : pandas.DataFrame
+        Intention/reality scores.
+    instrument : pandas.DataFrame
+        The readiness instrument.
+    n_steps : int, default 3
+        First steps per firm.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``firm``: ``employees``, ``regions_served``, ``recommended_tier``, ``intention_pct``,
+        ``readiness_pct``, ``first_steps``.
+
+    Examples
+    --------
+    >>> from crmlab.datasets import load_readiness_cases, load_readiness_instrument
+    >>> scores, instrument = load_readiness_cases(), load_readiness_instrument()
+    >>> profiles = load_readiness_cases(profiles=True)
+    >>> recommend(profiles, scores, instrument, n_steps=1)["recommended_tier"].tolist()
+    ['enterprise CRM', 'mid-market CRM', 'SME CRM']
     """
     require_columns(firms, ["firm", "employees", "regions_served"], what="the firm profiles")
     if n_steps < 1:
@@ -193,6 +263,12 @@ def success_factor_map(instrument: pd.DataFrame, scores: pd.DataFrame | None = N
     pandas.DataFrame
         Indexed by ``paper`` and ``factor`` (the five factors, then the four conditions):
         ``practice_id``, ``building_block``, ``practice`` and, with scores, the firms' reality.
+
+    Examples
+    --------
+    >>> from crmlab.datasets import load_readiness_instrument
+    >>> success_factor_map(load_readiness_instrument())["practice_id"].size
+    9
     """
     instrument = validate_instrument(instrument)
     tagged = instrument[instrument["source_factor"].isin(list(FACTOR_SOURCES))]
@@ -218,7 +294,18 @@ def success_factor_map(instrument: pd.DataFrame, scores: pd.DataFrame | None = N
 
 
 def failure_modes() -> pd.DataFrame:
-    """:data:`FAILURE_MODES` as a table indexed by ``problem_id``."""
+    """:data:`FAILURE_MODES` as a table indexed by ``problem_id``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``problem_id``: ``problem``, ``symptom``, ``practice_id``, ``countermeasure``.
+
+    Examples
+    --------
+    >>> failure_modes()["practice_id"].tolist()
+    ['S3', 'O4', 'I2', 'P1', 'C3', 'C4']
+    """
     return pd.DataFrame(list(FAILURE_MODES)).set_index("problem_id")
 
 
@@ -243,6 +330,13 @@ def failure_diagnostic(scores: pd.DataFrame, instrument: pd.DataFrame, threshold
     pandas.DataFrame
         Indexed by ``firm`` and ``problem_id``: ``problem``, ``practice_id``, ``intention``,
         ``reality``, ``exposed``, ``symptom``, ``countermeasure``.
+
+    Examples
+    --------
+    >>> from crmlab.datasets import load_readiness_cases, load_readiness_instrument
+    >>> scores, instrument = load_readiness_cases(), load_readiness_instrument()
+    >>> failure_diagnostic(scores, instrument)["exposed"].groupby("firm", sort=False).sum().tolist()
+    [3, 4, 3]
     """
     low, high = SCORE_RANGE
     if isinstance(threshold, bool) or not isinstance(threshold, (int, np.integer)) or not low <= threshold <= high:
@@ -268,7 +362,28 @@ def failure_diagnostic(scores: pd.DataFrame, instrument: pd.DataFrame, threshold
 
 def plot_failure_diagnostic(diagnostic: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """Heat map of the detecting practices' reality scores, problems by firms; exposed cells are outlined
-    in red (from :func:`failure_diagnostic`)."""
+    in red (from :func:`failure_diagnostic`).
+
+    Parameters
+    ----------
+    diagnostic : pandas.DataFrame
+        From :func:`failure_diagnostic`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (a new figure when ``None``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from crmlab.datasets import load_readiness_cases, load_readiness_instrument
+    >>> scores, instrument = load_readiness_cases(), load_readiness_instrument()
+    >>> plot_failure_diagnostic(failure_diagnostic(scores, instrument)).get_title()
+    'Failure diagnostic: where each firm is exposed (red frame: reality at or below the threshold)'
+    >>> plt.close("all")
+    """
     ax = new_axes(ax)
     reality = diagnostic["reality"].unstack("firm")
     problems = list(dict.fromkeys(diagnostic.index.get_level_values("problem_id")))

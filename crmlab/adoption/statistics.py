@@ -24,7 +24,30 @@ from crmlab.errors import DataValidationError, ParameterError
 
 
 def plot_eu_crm_level(stats_table: pd.DataFrame, geography: str = "EU27_2020", ax: Axes | None = None) -> Axes:
-    """EU share of enterprises using CRM by year, with the 2023 break in the series marked."""
+    """EU share of enterprises using CRM by year, with the 2023 break in the series marked.
+
+    Parameters
+    ----------
+    stats_table : pandas.DataFrame
+        The validated statistics table.
+    geography : str, default "EU27_2020"
+        Geography code of the aggregate.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (a new figure when ``None``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from crmlab.datasets import load_adoption_statistics
+    >>> table = load_adoption_statistics()
+    >>> plot_eu_crm_level(table).get_title()
+    'Enterprises using CRM software, EU27_2020 (10+ persons employed)'
+    >>> plt.close("all")
+    """
     ax = new_axes(ax)
     rows = stats_table[(stats_table["geography"] == geography) & (stats_table["size_class"] == "10+")
                        & stats_table["indicator"].isin(["crm_use", "crm_use_2023q"])].sort_values("year")
@@ -55,7 +78,32 @@ def plot_eu_crm_level(stats_table: pd.DataFrame, geography: str = "EU27_2020", a
 def plot_country_bars(
     stats_table: pd.DataFrame, indicator: str = "crm_use_2023q", year: int = 2023, ax: Axes | None = None
 ) -> Axes:
-    """Sorted bars of one indicator by country in one year; EU aggregate in red, unverified hatched."""
+    """Sorted bars of one indicator by country in one year; EU aggregate in red, unverified hatched.
+
+    Parameters
+    ----------
+    stats_table : pandas.DataFrame
+        The validated statistics table.
+    indicator : str, default "crm_use_2023q"
+        Indicator to draw.
+    year : int, default 2023
+        Survey year.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (a new figure when ``None``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from crmlab.datasets import load_adoption_statistics
+    >>> table = load_adoption_statistics()
+    >>> plot_country_bars(table, 'crm_use', 2019).get_title()
+    'Enterprises using CRM software by country, 2019'
+    >>> plt.close("all")
+    """
     rows = stats_table[(stats_table["indicator"] == indicator) & (stats_table["year"] == year)
                        & (stats_table["size_class"] == "10+")].sort_values("value")
     if rows.empty:
@@ -81,7 +129,26 @@ def plot_country_bars(
 
 
 def size_class_gaps(stats_table: pd.DataFrame) -> pd.DataFrame:
-    """Small (10-49) vs large (250+) figures side by side, for every geography/year/indicator that has both."""
+    """Small (10-49) vs large (250+) figures side by side, for every geography/year/indicator that has both.
+
+    Parameters
+    ----------
+    stats_table : pandas.DataFrame
+        The validated statistics table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``geography``, ``year``, ``indicator``, ``small``, ``large``, ``gap_pp`` (percentage points) and
+        ``ratio`` (large / small).
+
+    Examples
+    --------
+    >>> from crmlab.datasets import load_adoption_statistics
+    >>> table = load_adoption_statistics()
+    >>> size_class_gaps(table)[["indicator", "small", "large", "gap_pp"]].iloc[0].to_dict()
+    {'indicator': 'erp_use', 'small': 30.0, 'large': 80.0, 'gap_pp': 50.0}
+    """
     pairs = stats_table[stats_table["size_class"].isin(["10-49", "250+"])]
     wide = pairs.pivot_table(index=["geography", "year", "indicator"], columns="size_class",
                              values="value", aggfunc="first").dropna()
@@ -93,7 +160,28 @@ def size_class_gaps(stats_table: pd.DataFrame) -> pd.DataFrame:
 
 
 def plot_size_gaps(gaps: pd.DataFrame, ax: Axes | None = None) -> Axes:
-    """Dumbbell chart of small vs large enterprises for each indicator (from :func:`size_class_gaps`)."""
+    """Dumbbell chart of small vs large enterprises for each indicator (from :func:`size_class_gaps`).
+
+    Parameters
+    ----------
+    gaps : pandas.DataFrame
+        From :func:`size_class_gaps`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (a new figure when ``None``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from crmlab.datasets import load_adoption_statistics
+    >>> table = load_adoption_statistics()
+    >>> plot_size_gaps(size_class_gaps(table)).get_title()
+    'Size-class gaps in e-business adoption (Eurostat)'
+    >>> plt.close("all")
+    """
     ax = new_axes(ax)
     labels = [f"{r.indicator} {r.geography} {r.year}" for r in gaps.itertuples()]
     y = np.arange(len(gaps))
@@ -131,6 +219,13 @@ def market_figures(stats_table: pd.DataFrame) -> pd.DataFrame:
         ``indicator``, ``year``, ``value``, ``kind``, ``forecast`` (the row is a forecast,
         :data:`FORECAST_KINDS`), ``provenance`` and its label, ``source``, ``note``; sorted by measure
         and year.
+
+    Examples
+    --------
+    >>> from crmlab.datasets import load_adoption_statistics
+    >>> table = load_adoption_statistics()
+    >>> market_figures(table).shape
+    (17, 9)
     """
     rows = stats_table[stats_table["unit"] == MARKET_UNIT].copy()
     if rows.empty:
@@ -144,6 +239,17 @@ def market_figures(stats_table: pd.DataFrame) -> pd.DataFrame:
 
 def growth_rate(start: float, end: float, years: float) -> float:
     """Compound annual growth rate :math:`(v_1 / v_0)^{1/n} - 1` between two values ``years`` apart.
+
+    Parameters
+    ----------
+    start, end : float
+        Two positive values.
+    years : float
+        Years between them (> 0).
+
+    Returns
+    -------
+    float
 
     Examples
     --------
@@ -173,6 +279,13 @@ def series_growth(stats_table: pd.DataFrame, indicator: str, start_year: int, en
     -------
     float
         :func:`growth_rate` of the two figures over ``end_year - start_year`` years.
+
+    Examples
+    --------
+    >>> from crmlab.datasets import load_adoption_statistics
+    >>> table = load_adoption_statistics()
+    >>> round(series_growth(table, "crm_software_revenue", 2007, 2015), 4)
+    0.1586
     """
     rows = market_figures(stats_table)
     rows = rows[(rows["indicator"] == indicator) & ~rows["forecast"]].set_index("year")["value"]
@@ -198,6 +311,13 @@ def forecast_vs_outcome(stats_table: pd.DataFrame) -> pd.DataFrame:
         forecast / outcome − 1 (0.25: the forecast was 25% too high), ``nearest`` and ``forecaster``.
         A forecast with no outcome of its own measure gets NaN, and ``nearest`` lists the measured
         figures of *other* measures for that year — which are not its outcome, only what is known.
+
+    Examples
+    --------
+    >>> from crmlab.datasets import load_adoption_statistics
+    >>> table = load_adoption_statistics()
+    >>> len(forecast_vs_outcome(table))
+    3
     """
     rows = market_figures(stats_table)
     measured = rows[~rows["forecast"]]
@@ -224,7 +344,28 @@ _MARKET_LABELS = {
 
 def plot_market_figures(stats_table: pd.DataFrame, ax: Axes | None = None) -> Axes:
     """The CRM market size over time on a log scale with plain labels: one colour per measure, filled
-    markers for measurements, hollow ones for forecasts, the source paper's figures as red diamonds."""
+    markers for measurements, hollow ones for forecasts, the source paper's figures as red diamonds.
+
+    Parameters
+    ----------
+    stats_table : pandas.DataFrame
+        The validated statistics table.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (a new figure when ``None``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from crmlab.datasets import load_adoption_statistics
+    >>> table = load_adoption_statistics()
+    >>> plot_market_figures(table).get_title()
+    "Size of the CRM market: the supply-chain paper's figures, forecasts and later estimates"
+    >>> plt.close("all")
+    """
     ax = new_axes(ax)
     rows = market_figures(stats_table)
     colours = dict(zip(_MARKET_LABELS, ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e"], strict=True))

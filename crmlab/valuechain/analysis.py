@@ -34,18 +34,18 @@ METRICS = ("cost_share", "crm_impact", "touchpoint_score", "value_per_cost")
 
 def crm_framing_matrix() -> pd.DataFrame:
     """Activity x aspect table (1 = the aspect concerns the activity) of CRM's three levels
-        (philosophy, management mechanism, technology) and its internal and external customers.
+    (philosophy, management mechanism, technology) and its internal and external customers.
 
-        Returns
-        -------
-        pandas.DataFrame
-            Index ``activity`` (Porter's nine keys), one 0/1 column per aspect of
-            :func:`crmlab.datasets.load_crm_framing`.
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``activity`` (Porter's nine keys), one 0/1 column per aspect of
+        :func:`crmlab.datasets.load_crm_framing`.
 
-        Examples
-        --------
-        >>> crm_framing_matrix().loc["service"].tolist()
-        [1, 1, 1, 0, 1]
+    Examples
+    --------
+    >>> crm_framing_matrix().loc["service"].tolist()
+    [1, 1, 1, 0, 1]
     """
     framing = datasets.load_crm_framing().reset_index()
     out = pd.DataFrame(0, index=pd.Index(list(ACTIVITIES), name="activity"), columns=framing["aspect"].tolist())
@@ -57,25 +57,25 @@ def crm_framing_matrix() -> pd.DataFrame:
 
 def margin_summary(chain: ValueChain) -> pd.Series:
     """Revenue, total cost, margin :math:`M = R - \\sum_a C_a`, margin rate, variable cost
-        :math:`\\sum_a u_a C_a` and contribution ratio :math:`1 - \\sum_a u_a C_a / R`.
+    :math:`\\sum_a u_a C_a` and contribution ratio :math:`1 - \\sum_a u_a C_a / R`.
 
-        Parameters
-        ----------
-        chain : ValueChain
-            A validated chain (:func:`~crmlab.valuechain.read_value_chain`).
+    Parameters
+    ----------
+    chain : ValueChain
+        A validated chain (:func:`~crmlab.valuechain.read_value_chain`).
 
-        Returns
-        -------
-        pandas.Series
-            ``revenue``, ``total_cost``, ``margin``, ``margin_rate``, ``variable_cost``,
-            ``contribution_ratio``; named by the chain's state (``"as-is"``/``"to-be"``).
+    Returns
+    -------
+    pandas.Series
+        ``revenue``, ``total_cost``, ``margin``, ``margin_rate``, ``variable_cost``,
+        ``contribution_ratio``; named by the chain's state (``"as-is"``/``"to-be"``).
 
-        Examples
-        --------
-        >>> from crmlab.datasets import load_valuechain_case
-        >>> case = load_valuechain_case()
-        >>> margin_summary(case)[["revenue", "total_cost", "margin", "margin_rate"]].tolist()
-        [200.0, 190.0, 10.0, 0.05]
+    Examples
+    --------
+    >>> from crmlab.datasets import load_valuechain_case
+    >>> case = load_valuechain_case()
+    >>> margin_summary(case)[["revenue", "total_cost", "margin", "margin_rate"]].tolist()
+    [200.0, 190.0, 10.0, 0.05]
     """
     variable = float((chain.activities["cost"] * chain.activities["variable_share"]).sum())
     return pd.Series({
@@ -88,23 +88,23 @@ def margin_summary(chain: ValueChain) -> pd.Series:
 def cost_structure(chain: ValueChain) -> pd.DataFrame:
     """Per activity: ``cost`` :math:`C_a`, ``cost_share`` :math:`C_a/\\sum C` and ``cost_to_revenue`` :math:`C_a/R`.
 
-        Parameters
-        ----------
-        chain : ValueChain
-            A validated chain.
+    Parameters
+    ----------
+    chain : ValueChain
+        A validated chain.
 
-        Returns
-        -------
-        pandas.DataFrame
-            Index ``activity`` in Porter's order: ``label``, ``kind``, ``cost``, ``cost_share``,
-            ``cost_to_revenue``.
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``activity`` in Porter's order: ``label``, ``kind``, ``cost``, ``cost_share``,
+        ``cost_to_revenue``.
 
-        Examples
-        --------
-        >>> from crmlab.datasets import load_valuechain_case
-        >>> case = load_valuechain_case()
-        >>> cost_structure(case).loc["service", ["cost", "cost_share"]].round(4).tolist()
-        [7.6, 0.04]
+    Examples
+    --------
+    >>> from crmlab.datasets import load_valuechain_case
+    >>> case = load_valuechain_case()
+    >>> cost_structure(case).loc["service", ["cost", "cost_share"]].round(4).tolist()
+    [7.6, 0.04]
     """
     out = chain.activities[["label", "kind", "cost"]].copy()
     out["cost_share"] = out["cost"] / chain.total_cost
@@ -114,32 +114,32 @@ def cost_structure(chain: ValueChain) -> pd.DataFrame:
 
 def value_added(chain: ValueChain) -> pd.DataFrame:
     """Which links create value: per activity the value :math:`V_a = v_a R` customers attribute to it,
-        its cost :math:`C_a`, value added :math:`V_a - C_a` (summing to the margin) and value per unit of
-        cost :math:`V_a / C_a`, ranked from the best link down; ``creates_value`` is :math:`V_a > C_a`.
+    its cost :math:`C_a`, value added :math:`V_a - C_a` (summing to the margin) and value per unit of
+    cost :math:`V_a / C_a`, ranked from the best link down; ``creates_value`` is :math:`V_a > C_a`.
 
-        Parameters
-        ----------
-        chain : ValueChain
-            A validated chain with ``value_share`` given for the nine activities.
+    Parameters
+    ----------
+    chain : ValueChain
+        A validated chain with ``value_share`` given for the nine activities.
 
-        Returns
-        -------
-        pandas.DataFrame
-            Index ``activity``, best link first: ``label``, ``kind``, ``value_share``, ``value``, ``cost``,
-            ``value_added``, ``value_per_cost``, ``creates_value``, ``rank``.
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``activity``, best link first: ``label``, ``kind``, ``value_share``, ``value``, ``cost``,
+        ``value_added``, ``value_per_cost``, ``creates_value``, ``rank``.
 
-        Raises
-        ------
-        SpecificationError
-            The chain has no value shares.
+    Raises
+    ------
+    SpecificationError
+        The chain has no value shares.
 
-        Examples
-        --------
-        >>> from crmlab.datasets import load_valuechain_case
-        >>> case = load_valuechain_case()
-        >>> table = value_added(case)
-        >>> round(float(table["value_added"].sum()), 6), table.index[0]
-        (10.0, 'technology_development')
+    Examples
+    --------
+    >>> from crmlab.datasets import load_valuechain_case
+    >>> case = load_valuechain_case()
+    >>> table = value_added(case)
+    >>> round(float(table["value_added"].sum()), 6), table.index[0]
+    (10.0, 'technology_development')
     """
     acts = chain.activities
     if acts["value_share"].isna().any():
@@ -160,26 +160,26 @@ def value_added(chain: ValueChain) -> pd.DataFrame:
 
 def touchpoint_gaps(chain: ValueChain, weakest: int = 3) -> pd.DataFrame:
     """Touchpoints in journey order with the importance-performance gap (importance - performance;
-        Martilla & James 1977), its ``rank`` (1 = largest gap) and the ``weakest`` ones flagged.
+    Martilla & James 1977), its ``rank`` (1 = largest gap) and the ``weakest`` ones flagged.
 
-        Parameters
-        ----------
-        chain : ValueChain
-            A validated chain.
-        weakest : int, default 3
-            How many of the largest gaps to flag.
+    Parameters
+    ----------
+    chain : ValueChain
+        A validated chain.
+    weakest : int, default 3
+        How many of the largest gaps to flag.
 
-        Returns
-        -------
-        pandas.DataFrame
-            The touchpoint table with ``gap``, ``rank`` and ``weakest`` added.
+    Returns
+    -------
+    pandas.DataFrame
+        The touchpoint table with ``gap``, ``rank`` and ``weakest`` added.
 
-        Examples
-        --------
-        >>> from crmlab.datasets import load_valuechain_case
-        >>> case = load_valuechain_case()
-        >>> touchpoint_gaps(case).query("weakest").index.tolist()
-        ['site_speed', 'after_sales', 'web_contact']
+    Examples
+    --------
+    >>> from crmlab.datasets import load_valuechain_case
+    >>> case = load_valuechain_case()
+    >>> touchpoint_gaps(case).query("weakest").index.tolist()
+    ['site_speed', 'after_sales', 'web_contact']
     """
     if weakest < 0:
         raise ParameterError(f"weakest must be >= 0, got {weakest}")
@@ -193,22 +193,22 @@ def touchpoint_gaps(chain: ValueChain, weakest: int = 3) -> pd.DataFrame:
 def touchpoint_index(chain: ValueChain) -> float:
     """Importance-weighted mean touchpoint performance :math:`\\sum_t w_t p_t / \\sum_t w_t`.
 
-        Parameters
-        ----------
-        chain : ValueChain
-            A validated chain with at least one touchpoint.
+    Parameters
+    ----------
+    chain : ValueChain
+        A validated chain with at least one touchpoint.
 
-        Returns
-        -------
-        float
-            On the chain's score scale.
+    Returns
+    -------
+    float
+        On the chain's score scale.
 
-        Examples
-        --------
-        >>> from crmlab.datasets import load_valuechain_case
-        >>> case = load_valuechain_case()
-        >>> round(touchpoint_index(case), 3)
-        4.348
+    Examples
+    --------
+    >>> from crmlab.datasets import load_valuechain_case
+    >>> case = load_valuechain_case()
+    >>> round(touchpoint_index(case), 3)
+    4.348
     """
     tp = chain.touchpoints
     if tp.empty:
@@ -219,26 +219,26 @@ def touchpoint_index(chain: ValueChain) -> float:
 
 def impact_matrix(chain: ValueChain, totals: bool = False) -> pd.DataFrame:
     """CRM initiative x activity matrix of annual cost changes :math:`\\Delta_{ia}` (+ spend, - saving);
-        ``totals=True`` adds a ``total`` column (net cost of each initiative) and row (per activity).
+    ``totals=True`` adds a ``total`` column (net cost of each initiative) and row (per activity).
 
-        Parameters
-        ----------
-        chain : ValueChain
-            A validated chain with initiatives.
-        totals : bool, default False
-            Add the margins.
+    Parameters
+    ----------
+    chain : ValueChain
+        A validated chain with initiatives.
+    totals : bool, default False
+        Add the margins.
 
-        Returns
-        -------
-        pandas.DataFrame
-            Index ``initiative``, one column per activity (in ``chain.currency`` per year).
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``initiative``, one column per activity (in ``chain.currency`` per year).
 
-        Examples
-        --------
-        >>> from crmlab.datasets import load_valuechain_case
-        >>> case = load_valuechain_case()
-        >>> round(float(impact_matrix(case, totals=True).loc["total", "total"]), 3)
-        3.5
+    Examples
+    --------
+    >>> from crmlab.datasets import load_valuechain_case
+    >>> case = load_valuechain_case()
+    >>> round(float(impact_matrix(case, totals=True).loc["total", "total"]), 3)
+    3.5
     """
     out = chain.impacts.copy()
     if totals:
@@ -249,27 +249,27 @@ def impact_matrix(chain: ValueChain, totals: bool = False) -> pd.DataFrame:
 
 def activity_metric(chain: ValueChain, metric: str) -> pd.Series:
     """One number per activity, to shade the diagram: ``cost_share``; ``crm_impact``
-        (:math:`\\sum_i |\\Delta_{ia}|`, how much the initiatives re-shape the activity); ``touchpoint_score``
-        (importance-weighted mean performance of its touchpoints, NaN without any); ``value_per_cost``.
+    (:math:`\\sum_i |\\Delta_{ia}|`, how much the initiatives re-shape the activity); ``touchpoint_score``
+    (importance-weighted mean performance of its touchpoints, NaN without any); ``value_per_cost``.
 
-        Parameters
-        ----------
-        chain : ValueChain
-            A validated chain.
-        metric : str
-            One of :data:`METRICS`.
+    Parameters
+    ----------
+    chain : ValueChain
+        A validated chain.
+    metric : str
+        One of :data:`METRICS`.
 
-        Returns
-        -------
-        pandas.Series
-            Indexed by ``activity``, named by the metric.
+    Returns
+    -------
+    pandas.Series
+        Indexed by ``activity``, named by the metric.
 
-        Examples
-        --------
-        >>> from crmlab.datasets import load_valuechain_case
-        >>> case = load_valuechain_case()
-        >>> activity_metric(case, "cost_share").round(3).head(2).to_dict()
-        {'inbound_logistics': 0.6, 'operations': 0.06}
+    Examples
+    --------
+    >>> from crmlab.datasets import load_valuechain_case
+    >>> case = load_valuechain_case()
+    >>> activity_metric(case, "cost_share").round(3).head(2).to_dict()
+    {'inbound_logistics': 0.6, 'operations': 0.06}
     """
     if metric == "cost_share":
         out = chain.activities["cost"] / chain.total_cost
@@ -290,30 +290,30 @@ def activity_metric(chain: ValueChain, metric: str) -> pd.Series:
 
 def initiative_summary(chain: ValueChain, effect_scale: float = 1.0) -> pd.DataFrame:
     """Per CRM initiative: activities changed, ``spend`` (sum of cost increases), ``savings``,
-        ``net_cost`` :math:`\\sum_a \\Delta_{ia}`, ``revenue_gain`` :math:`k g_i R`, ``margin_change``
-        :math:`k g_i (R - \\sum_a u_a C_a) - \\sum_a \\Delta_{ia}` (``effect_scale`` :math:`k`, as in
-        :func:`to_be`), ``return_on_spend`` (margin change per unit spent) and ``touchpoint_gain`` (change
-        of the importance-weighted touchpoint score). The margin changes add up to the to-be margin change.
+    ``net_cost`` :math:`\\sum_a \\Delta_{ia}`, ``revenue_gain`` :math:`k g_i R`, ``margin_change``
+    :math:`k g_i (R - \\sum_a u_a C_a) - \\sum_a \\Delta_{ia}` (``effect_scale`` :math:`k`, as in
+    :func:`to_be`), ``return_on_spend`` (margin change per unit spent) and ``touchpoint_gain`` (change
+    of the importance-weighted touchpoint score). The margin changes add up to the to-be margin change.
 
-        Parameters
-        ----------
-        chain : ValueChain
-            A validated chain with initiatives.
-        effect_scale : float, default 1.0
-            Share :math:`k` of the expected revenue effects realised (>= 0).
+    Parameters
+    ----------
+    chain : ValueChain
+        A validated chain with initiatives.
+    effect_scale : float, default 1.0
+        Share :math:`k` of the expected revenue effects realised (>= 0).
 
-        Returns
-        -------
-        pandas.DataFrame
-            Index ``initiative``: ``name``, ``activities``, ``spend``, ``savings``, ``net_cost``,
-            ``revenue_effect``, ``revenue_gain``, ``margin_change``, ``return_on_spend``, ``touchpoint_gain``.
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``initiative``: ``name``, ``activities``, ``spend``, ``savings``, ``net_cost``,
+        ``revenue_effect``, ``revenue_gain``, ``margin_change``, ``return_on_spend``, ``touchpoint_gain``.
 
-        Examples
-        --------
-        >>> from crmlab.datasets import load_valuechain_case
-        >>> case = load_valuechain_case()
-        >>> round(float(initiative_summary(case)["margin_change"].sum()), 3)  # = to_be(case).margin - case.margin
-        0.314
+    Examples
+    --------
+    >>> from crmlab.datasets import load_valuechain_case
+    >>> case = load_valuechain_case()
+    >>> round(float(initiative_summary(case)["margin_change"].sum()), 3)  # = to_be(case).margin - case.margin
+    0.314
     """
     _check_scale(effect_scale)
     impacts = chain.impacts
@@ -340,39 +340,39 @@ def _check_scale(effect_scale: float) -> None:
 def to_be(chain: ValueChain, initiatives: Sequence[str] | None = None, effect_scale: float = 1.0) -> ValueChain:
     """The to-be chain once the CRM initiatives (all by default) are in place.
 
-        :math:`R' = R(1+g)` with :math:`g = k\\sum_i g_i` (``effect_scale`` :math:`k` shrinks or inflates the
-        expected revenue effects), :math:`C'_a = C_a(1+u_a g) + \\sum_i \\Delta_{ia}`, and touchpoint
-        performance :math:`p'_t = p_t + \\sum_i \\delta_{it}` (kept within the scale, with a warning).
-        Effects add up; the value shares are kept. The result has no initiatives left to apply.
+    :math:`R' = R(1+g)` with :math:`g = k\\sum_i g_i` (``effect_scale`` :math:`k` shrinks or inflates the
+    expected revenue effects), :math:`C'_a = C_a(1+u_a g) + \\sum_i \\Delta_{ia}`, and touchpoint
+    performance :math:`p'_t = p_t + \\sum_i \\delta_{it}` (kept within the scale, with a warning).
+    Effects add up; the value shares are kept. The result has no initiatives left to apply.
 
-        Parameters
-        ----------
-        chain : ValueChain
-            The as-is chain.
-        initiatives : sequence of str, optional
-            Keys of the initiatives to apply (default: all).
-        effect_scale : float, default 1.0
-            Share :math:`k` of the expected revenue effects realised (>= 0).
+    Parameters
+    ----------
+    chain : ValueChain
+        The as-is chain.
+    initiatives : sequence of str, optional
+        Keys of the initiatives to apply (default: all).
+    effect_scale : float, default 1.0
+        Share :math:`k` of the expected revenue effects realised (>= 0).
 
-        Returns
-        -------
-        ValueChain
-            State ``"to-be"``; ``attrs`` records the initiatives applied and the effect scale.
+    Returns
+    -------
+    ValueChain
+        State ``"to-be"``; ``attrs`` records the initiatives applied and the effect scale.
 
-        Raises
-        ------
-        ParameterError
-            Unknown initiatives, a negative scale, or revenue effects that make revenue vanish.
-        SpecificationError
-            Savings that make an activity's cost negative.
+    Raises
+    ------
+    ParameterError
+        Unknown initiatives, a negative scale, or revenue effects that make revenue vanish.
+    SpecificationError
+        Savings that make an activity's cost negative.
 
-        Examples
-        --------
-        >>> from crmlab.datasets import load_valuechain_case
-        >>> case = load_valuechain_case()
-        >>> after = to_be(case)
-        >>> round(after.revenue, 3), round(after.margin, 3), after.state
-        (215.0, 10.314, 'to-be')
+    Examples
+    --------
+    >>> from crmlab.datasets import load_valuechain_case
+    >>> case = load_valuechain_case()
+    >>> after = to_be(case)
+    >>> round(after.revenue, 3), round(after.margin, 3), after.state
+    (215.0, 10.314, 'to-be')
     """
     _check_scale(effect_scale)
     chosen = list(chain.initiatives.index) if initiatives is None else list(initiatives)
@@ -405,27 +405,27 @@ def to_be(chain: ValueChain, initiatives: Sequence[str] | None = None, effect_sc
 
 def break_even_effect_scale(chain: ValueChain, initiatives: Sequence[str] | None = None) -> float:
     """The share :math:`k^*` of the expected revenue effects at which the initiatives leave the margin
-        unchanged: :math:`k^* = \\sum_{i,a} \\Delta_{ia} / (g (R - \\sum_a u_a C_a))` with :math:`g = \\sum_i g_i`.
-        Below :math:`k^*` the programme lowers the margin (``inf`` if it has no revenue effect but a net cost).
+    unchanged: :math:`k^* = \\sum_{i,a} \\Delta_{ia} / (g (R - \\sum_a u_a C_a))` with :math:`g = \\sum_i g_i`.
+    Below :math:`k^*` the programme lowers the margin (``inf`` if it has no revenue effect but a net cost).
 
-        Parameters
-        ----------
-        chain : ValueChain
-            The as-is chain.
-        initiatives : sequence of str, optional
-            Keys of the initiatives in the programme (default: all).
+    Parameters
+    ----------
+    chain : ValueChain
+        The as-is chain.
+    initiatives : sequence of str, optional
+        Keys of the initiatives in the programme (default: all).
 
-        Returns
-        -------
-        float
-            :math:`k^* \\ge 0`; 0 when the programme saves money even without revenue effects.
+    Returns
+    -------
+    float
+        :math:`k^* \\ge 0`; 0 when the programme saves money even without revenue effects.
 
-        Examples
-        --------
-        >>> from crmlab.datasets import load_valuechain_case
-        >>> case = load_valuechain_case()
-        >>> round(break_even_effect_scale(case), 3)
-        0.918
+    Examples
+    --------
+    >>> from crmlab.datasets import load_valuechain_case
+    >>> case = load_valuechain_case()
+    >>> round(break_even_effect_scale(case), 3)
+    0.918
     """
     summary = initiative_summary(chain)
     chosen = list(summary.index) if initiatives is None else list(initiatives)
@@ -442,25 +442,25 @@ def break_even_effect_scale(chain: ValueChain, initiatives: Sequence[str] | None
 def compare_margin(as_is: ValueChain, to_be_chain: ValueChain) -> pd.DataFrame:
     """Revenue, total cost, margin and margin rate of two chains, and the change.
 
-        Parameters
-        ----------
-        as_is : ValueChain
-            The chain before.
-        to_be_chain : ValueChain
-            The chain after (:func:`to_be`).
+    Parameters
+    ----------
+    as_is : ValueChain
+        The chain before.
+    to_be_chain : ValueChain
+        The chain after (:func:`to_be`).
 
-        Returns
-        -------
-        pandas.DataFrame
-            Rows ``revenue``, ``total_cost``, ``margin``, ``margin_rate``, ``contribution_ratio``; columns
-            ``as_is``, ``to_be``, ``change``.
+    Returns
+    -------
+    pandas.DataFrame
+        Rows ``revenue``, ``total_cost``, ``margin``, ``margin_rate``, ``contribution_ratio``; columns
+        ``as_is``, ``to_be``, ``change``.
 
-        Examples
-        --------
-        >>> from crmlab.datasets import load_valuechain_case
-        >>> case = load_valuechain_case()
-        >>> compare_margin(case, to_be(case)).loc["margin"].round(3).tolist()
-        [10.0, 10.314, 0.314]
+    Examples
+    --------
+    >>> from crmlab.datasets import load_valuechain_case
+    >>> case = load_valuechain_case()
+    >>> compare_margin(case, to_be(case)).loc["margin"].round(3).tolist()
+    [10.0, 10.314, 0.314]
     """
     rows = ["revenue", "total_cost", "margin", "margin_rate", "contribution_ratio"]
     out = pd.DataFrame({"as_is": margin_summary(as_is)[rows], "to_be": margin_summary(to_be_chain)[rows]})
@@ -471,25 +471,25 @@ def compare_margin(as_is: ValueChain, to_be_chain: ValueChain) -> pd.DataFrame:
 def compare_costs(as_is: ValueChain, to_be_chain: ValueChain) -> pd.DataFrame:
     """Per activity: cost and cost share as-is and to-be, and the change in cost.
 
-        Parameters
-        ----------
-        as_is : ValueChain
-            The chain before.
-        to_be_chain : ValueChain
-            The chain after.
+    Parameters
+    ----------
+    as_is : ValueChain
+        The chain before.
+    to_be_chain : ValueChain
+        The chain after.
 
-        Returns
-        -------
-        pandas.DataFrame
-            Index ``activity``: ``label``, ``cost_as_is``, ``cost_to_be``, ``change``, ``share_as_is``,
-            ``share_to_be``.
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``activity``: ``label``, ``cost_as_is``, ``cost_to_be``, ``change``, ``share_as_is``,
+        ``share_to_be``.
 
-        Examples
-        --------
-        >>> from crmlab.datasets import load_valuechain_case
-        >>> case = load_valuechain_case()
-        >>> round(float(compare_costs(case, to_be(case))["change"].sum()), 3)
-        14.686
+    Examples
+    --------
+    >>> from crmlab.datasets import load_valuechain_case
+    >>> case = load_valuechain_case()
+    >>> round(float(compare_costs(case, to_be(case))["change"].sum()), 3)
+    14.686
     """
     a, b = cost_structure(as_is), cost_structure(to_be_chain)
     out = pd.DataFrame({"label": a["label"], "cost_as_is": a["cost"], "cost_to_be": b["cost"]})
@@ -501,25 +501,25 @@ def compare_costs(as_is: ValueChain, to_be_chain: ValueChain) -> pd.DataFrame:
 def compare_touchpoints(as_is: ValueChain, to_be_chain: ValueChain) -> pd.DataFrame:
     """Per touchpoint: importance, performance as-is and to-be, the change and both gaps.
 
-        Parameters
-        ----------
-        as_is : ValueChain
-            The chain before.
-        to_be_chain : ValueChain
-            The chain after.
+    Parameters
+    ----------
+    as_is : ValueChain
+        The chain before.
+    to_be_chain : ValueChain
+        The chain after.
 
-        Returns
-        -------
-        pandas.DataFrame
-            Index ``touchpoint``: ``name``, ``importance``, ``performance_as_is``, ``performance_to_be``,
-            ``change``, ``gap_as_is``, ``gap_to_be``.
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``touchpoint``: ``name``, ``importance``, ``performance_as_is``, ``performance_to_be``,
+        ``change``, ``gap_as_is``, ``gap_to_be``.
 
-        Examples
-        --------
-        >>> from crmlab.datasets import load_valuechain_case
-        >>> case = load_valuechain_case()
-        >>> round(float(compare_touchpoints(case, to_be(case)).loc["checkout", "change"]), 3)
-        1.5
+    Examples
+    --------
+    >>> from crmlab.datasets import load_valuechain_case
+    >>> case = load_valuechain_case()
+    >>> round(float(compare_touchpoints(case, to_be(case)).loc["checkout", "change"]), 3)
+    1.5
     """
     a, b = as_is.touchpoints, to_be_chain.touchpoints
     out = pd.DataFrame({"name": a["name"], "importance": a["importance"],
@@ -533,22 +533,22 @@ def compare_touchpoints(as_is: ValueChain, to_be_chain: ValueChain) -> pd.DataFr
 def process_map(chain: ValueChain) -> pd.DataFrame:
     """The as-is practice and the desired, customer-centred (outside-in) to-be practice per activity.
 
-        Parameters
-        ----------
-        chain : ValueChain
-            A validated chain.
+    Parameters
+    ----------
+    chain : ValueChain
+        A validated chain.
 
-        Returns
-        -------
-        pandas.DataFrame
-            Index ``activity``: ``label``, ``as_is``, ``to_be``.
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``activity``: ``label``, ``as_is``, ``to_be``.
 
-        Examples
-        --------
-        >>> from crmlab.datasets import load_valuechain_case
-        >>> case = load_valuechain_case()
-        >>> process_map(case).columns.tolist()
-        ['label', 'as_is', 'to_be']
+    Examples
+    --------
+    >>> from crmlab.datasets import load_valuechain_case
+    >>> case = load_valuechain_case()
+    >>> process_map(case).columns.tolist()
+    ['label', 'as_is', 'to_be']
     """
     return chain.activities[["label", "as_is", "to_be"]].copy()
 
@@ -556,22 +556,22 @@ def process_map(chain: ValueChain) -> pd.DataFrame:
 def linkage_summary(chain: ValueChain) -> pd.DataFrame:
     """Per activity: how many linkages leave and reach it, and their summed strength.
 
-        Parameters
-        ----------
-        chain : ValueChain
-            A validated chain.
+    Parameters
+    ----------
+    chain : ValueChain
+        A validated chain.
 
-        Returns
-        -------
-        pandas.DataFrame
-            Index ``activity``: ``label``, ``links_out``, ``links_in``, ``strength_out``, ``strength_in``.
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``activity``: ``label``, ``links_out``, ``links_in``, ``strength_out``, ``strength_in``.
 
-        Examples
-        --------
-        >>> from crmlab.datasets import load_valuechain_case
-        >>> case = load_valuechain_case()
-        >>> linkage_summary(case)[["links_out", "links_in"]].sum().tolist()
-        [9, 9]
+    Examples
+    --------
+    >>> from crmlab.datasets import load_valuechain_case
+    >>> case = load_valuechain_case()
+    >>> linkage_summary(case)[["links_out", "links_in"]].sum().tolist()
+    [9, 9]
     """
     links = chain.linkages
     out = pd.DataFrame({"label": chain.activities["label"]})

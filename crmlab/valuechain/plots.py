@@ -60,7 +60,34 @@ def plot_value_chain(chain: ValueChain | None = None, metric: str | pd.Series | 
                      ax: Axes | None = None, cmap: str = "Blues", title: str | None = None) -> Axes:
     """Porter's value-chain diagram: four support bands over five primary chevrons, the margin arrow on
     the right. ``metric`` (a name from :data:`METRICS` or a Series indexed by activity) shades the
-    activities; activities without a value are grey. Patches and labels carry the activity key as gid."""
+    activities; activities without a value are grey. Patches and labels carry the activity key as gid.
+
+    Parameters
+    ----------
+    chain : ValueChain, optional
+        The firm's chain (its name and margin label the figure); ``None`` draws Porter's generic chain.
+    metric : str or pandas.Series, optional
+        What shades the activities, with a colour bar.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (a new figure when ``None``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    cmap : str, default "Blues"
+        Colour map of the shading.
+    title : str, optional
+        Replaces the default title.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from crmlab.datasets import load_valuechain_case
+    >>> ax = plot_value_chain(load_valuechain_case())
+    >>> ax.get_title()
+    'Online home-goods retailer (illustrative) (as-is)'
+    >>> plt.close("all")
+    """
     ax = axes(ax, (10.0, 4.8))
     labels = activity_labels()
     values: pd.Series | None = None
@@ -139,7 +166,28 @@ def plot_value_chain(chain: ValueChain | None = None, metric: str | pd.Series | 
 
 
 def plot_impact_matrix(chain: ValueChain, *, ax: Axes | None = None) -> Axes:
-    """Heatmap of the initiative x activity cost changes (red = new spending, blue = savings)."""
+    """Heatmap of the initiative x activity cost changes (red = new spending, blue = savings).
+
+    Parameters
+    ----------
+    chain : ValueChain
+        A chain with initiatives.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (a new figure when ``None``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from crmlab.datasets import load_valuechain_case
+    >>> ax = plot_impact_matrix(load_valuechain_case())
+    >>> ax.get_title()
+    'Online home-goods retailer (illustrative): where the CRM initiatives change the chain'
+    >>> plt.close("all")
+    """
     if chain.impacts.empty:
         raise SpecificationError(f"value chain of {chain.firm} ({chain.state})", ["it has no CRM initiatives"],
                                  fix="use the as-is chain, or add initiatives to the specification")
@@ -162,7 +210,28 @@ def plot_impact_matrix(chain: ValueChain, *, ax: Axes | None = None) -> Axes:
 
 
 def plot_value_added(chain: ValueChain, *, ax: Axes | None = None) -> Axes:
-    """Bars of value per unit of cost :math:`V_a/C_a` by activity; links right of 1 create value."""
+    """Bars of value per unit of cost :math:`V_a/C_a` by activity; links right of 1 create value.
+
+    Parameters
+    ----------
+    chain : ValueChain
+        A chain with value shares (:func:`~crmlab.valuechain.value_added`).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (a new figure when ``None``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from crmlab.datasets import load_valuechain_case
+    >>> ax = plot_value_added(load_valuechain_case())
+    >>> ax.get_title()
+    'Online home-goods retailer (illustrative): which links create value (as-is)'
+    >>> plt.close("all")
+    """
     ax = axes(ax)
     table = value_added(chain).iloc[::-1]
     colours = np.where(table["creates_value"], "#2e8b57", "#c0392b")
@@ -179,7 +248,32 @@ def plot_value_added(chain: ValueChain, *, ax: Axes | None = None) -> Axes:
 def plot_journey(chain: ValueChain, to_be_chain: ValueChain | None = None, weakest: int = 3, *,
                  ax: Axes | None = None) -> Axes:
     """The customer journey: importance and performance of each touchpoint in journey order, the
-    ``weakest`` (largest importance-performance gap) in red, and optionally the to-be performance."""
+    ``weakest`` (largest importance-performance gap) in red, and optionally the to-be performance.
+
+    Parameters
+    ----------
+    chain : ValueChain
+        A chain with touchpoints.
+    to_be_chain : ValueChain, optional
+        Adds the to-be performance (:func:`~crmlab.valuechain.to_be`).
+    weakest : int, default 3
+        How many of the largest gaps to mark.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (a new figure when ``None``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from crmlab.datasets import load_valuechain_case
+    >>> ax = plot_journey(load_valuechain_case())
+    >>> ax.get_title()
+    'Online home-goods retailer (illustrative): customer journey and touchpoint gaps'
+    >>> plt.close("all")
+    """
     ax = axes(ax, (10.0, 4.8))
     table = touchpoint_gaps(chain, weakest)
     x = np.arange(len(table))
@@ -217,6 +311,26 @@ def plot_linkages(chain: ValueChain, *, ax: Axes | None = None) -> Axes:
 
     Each edge is a quadratic curve whose bend is chosen so that it keeps clear of every other activity
     (:func:`curve_clear_of`); it starts and ends on the circles' rims, so the arrowheads are visible.
+
+    Parameters
+    ----------
+    chain : ValueChain
+        A chain with linkages.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (a new figure when ``None``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from crmlab.datasets import load_valuechain_case
+    >>> ax = plot_linkages(load_valuechain_case())
+    >>> ax.get_title()
+    'Online home-goods retailer (illustrative): linkages between activities'
+    >>> plt.close("all")
     """
     ax = axes(ax, (10.0, 5.4))
     labels = activity_labels()
@@ -250,19 +364,41 @@ def plot_linkages(chain: ValueChain, *, ax: Axes | None = None) -> Axes:
 def curve_clear_of(start: np.ndarray, end: np.ndarray, obstacles: Sequence[np.ndarray], radius: float,
                    pad: float = 0.15, bends: Sequence[float] = (0.0, 0.2, -0.2, 0.35, -0.35, 0.5, -0.5, 0.7,
                                                                 -0.7, 0.9, -0.9)) -> Any:
-    r"""A quadratic Bézier path from the rim of the circle at ``start`` to the rim of the one at ``end``.
+    """A quadratic Bézier path from the rim of the circle at ``start`` to the rim of the one at ``end``.
 
-    The control point is :math:`m + b\,(d_y, -d_x)` for the midpoint :math:`m`, the offset
-    :math:`d = \text{end} - \text{start}` and bend :math:`b` (matplotlib's ``arc3`` rule); the first
+    The control point is :math:`m + b\\,(d_y, -d_x)` for the midpoint :math:`m`, the offset
+    :math:`d = \\text{end} - \\text{start}` and bend :math:`b` (matplotlib's ``arc3`` rule); the first
     bend in ``bends`` whose curve passes no obstacle centre closer than ``radius + pad`` is taken (the
     clearest one if none does). The curve is then cut where it leaves the start circle and enters the
     end circle (de Casteljau: the piece between :math:`t_0` and :math:`t_1` has control points
     :math:`B(t_0, t_0), B(t_0, t_1), B(t_1, t_1)` of the blossom :math:`B`).
 
+    Parameters
+    ----------
+    start, end : numpy.ndarray
+        Centres of the two circles (x, y).
+    obstacles : sequence of numpy.ndarray
+        Centres of the circles to keep clear of.
+    radius : float
+        Radius of every circle.
+    pad : float, default 0.15
+        Extra clearance.
+    bends : sequence of float
+        Bends to try, in order.
+
     Returns
     -------
     matplotlib.path.Path
         MOVETO, CURVE3, CURVE3: ready for ``FancyArrowPatch(path=...)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> path = curve_clear_of(np.array([0.0, 0.0]), np.array([4.0, 0.0]), [np.array([2.0, 0.0])], radius=0.5)
+    >>> float(np.abs(path.vertices[1, 1])) > 0.5  # bent around the obstacle in the middle
+    True
+    >>> round(float(np.hypot(*path.vertices[0])), 3)  # starts on the rim of the start circle
+    0.5
     """
     from matplotlib.path import Path as MplPath
 
@@ -297,7 +433,30 @@ def curve_clear_of(start: np.ndarray, end: np.ndarray, obstacles: Sequence[np.nd
 
 
 def plot_margin_bridge(chain: ValueChain, effect_scale: float = 1.0, *, ax: Axes | None = None) -> Axes:
-    """Waterfall from the as-is margin through each initiative's margin change to the to-be margin."""
+    """Waterfall from the as-is margin through each initiative's margin change to the to-be margin.
+
+    Parameters
+    ----------
+    chain : ValueChain
+        The as-is chain with initiatives.
+    effect_scale : float, default 1.0
+        Share of the expected revenue effects realised (:func:`~crmlab.valuechain.initiative_summary`).
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (a new figure when ``None``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from crmlab.datasets import load_valuechain_case
+    >>> ax = plot_margin_bridge(load_valuechain_case())
+    >>> ax.get_title()
+    'Online home-goods retailer (illustrative): margin bridge from as-is to to-be'
+    >>> plt.close("all")
+    """
     ax = axes(ax, (10.0, 4.8))
     summary = initiative_summary(chain, effect_scale)
     changes = summary["margin_change"]
@@ -330,7 +489,28 @@ def plot_value_system(system: ValueSystem, *, ax: Axes | None = None) -> Axes:
     """Porter's value system: one column per chain (the nine activities of the supplier, firm and channel
     chains, support above primary; the buyer as one box), goods flowing left to right, and the CRM links
     between chains as arrows coloured by kind. Patches carry the chain (``chain`` or ``chain.activity``)
-    as gid, arrows ``source->target``."""
+    as gid, arrows ``source->target``.
+
+    Parameters
+    ----------
+    system : ValueSystem
+        From :func:`~crmlab.valuechain.read_value_system`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (a new figure when ``None``).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from crmlab.datasets import load_valuesystem_case
+    >>> ax = plot_value_system(load_valuesystem_case())
+    >>> len([p for p in ax.patches if "->" in str(p.get_gid())])
+    9
+    >>> plt.close("all")
+    """
     ax = axes(ax, (12.0, 6.4))
     labels = activity_labels()
     width, step, row = 2.3, 3.6, 0.52

@@ -31,6 +31,13 @@ def crm_links(system: ValueSystem) -> pd.DataFrame:
         One row per link: ``from`` and ``to`` ("chain name: Activity"), the ``kind`` label, the
         ``direction`` (upstream: against the flow of goods, towards the suppliers; downstream: with it)
         and the ``description``.
+
+    Examples
+    --------
+    >>> from crmlab.datasets import load_valuesystem_case
+    >>> links = crm_links(load_valuesystem_case())
+    >>> links.loc[0, ["from", "direction"]].tolist()
+    ['Households (buyers)', 'upstream']
     """
     labels = activity_labels()
     position = {c: i for i, c in enumerate(system.chains.index)}
@@ -63,6 +70,12 @@ def link_matrix(system: ValueSystem) -> pd.DataFrame:
     pandas.DataFrame
         Rows ``"source -> target"`` (ordered by the source's, then the target's position upstream to
         downstream), one integer column per kind of :data:`CRM_LINK_KINDS` and a ``total``.
+
+    Examples
+    --------
+    >>> from crmlab.datasets import load_valuesystem_case
+    >>> link_matrix(load_valuesystem_case())["total"].to_dict()
+    {'retailer -> makers': 3, 'retailer -> households': 1, 'marketplace -> retailer': 3, 'households -> marketplace': 2}
     """
     links = system.links
     pair = links["source_chain"] + " -> " + links["target_chain"]
@@ -93,6 +106,15 @@ def bullwhip_ratio(lead_times: Sequence[float], window: int, shared_demand: bool
     * ``shared_demand=True`` (the customer demand is shared with every stage, which plans on its echelon
       lead time :math:`\\Lambda_k = \\sum_{i \\le k} L_i`):
       :math:`1 + 2\\Lambda_k/p + 2\\Lambda_k^2/p^2`, exact and equal to the bound.
+
+    Parameters
+    ----------
+    lead_times : sequence of float
+        Lead times :math:`L_k` (>= 0), stage 1 (facing the customer) first.
+    window : int
+        Moving-average window :math:`p` in periods (>= 1).
+    shared_demand : bool, default False
+        Whether every stage sees the customer demand.
 
     Returns
     -------
@@ -150,6 +172,13 @@ def value_system_bullwhip(system: ValueSystem, lead_times: Mapping[str, float] |
         Indexed by chain, buyer-side first: ``name``, ``role``, ``lead_time``, ``ratio_not_shared``
         (exact), ``lower_bound_not_shared`` (Chen et al.), ``ratio_shared`` and ``reduction``
         = 1 − shared / not shared.
+
+    Examples
+    --------
+    >>> from crmlab.datasets import load_valuesystem_case
+    >>> table = value_system_bullwhip(load_valuesystem_case())
+    >>> table[["ratio_not_shared", "ratio_shared"]].round(3).loc["makers"].tolist()
+    [30.656, 10.625]
     """
     chains = system.chains[system.chains["role"] != "buyer"].iloc[::-1]
     leads = chains["lead_time"].copy()

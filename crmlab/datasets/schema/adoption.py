@@ -81,6 +81,35 @@ def validate_statistics(df: pd.DataFrame) -> pd.DataFrame:
     "primary" and "derived").
 
     Returns a typed copy (``year`` as nullable Int64, ``verified`` and ``break_in_series`` as bool).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table as read from ``crm_adoption_statistics.csv`` (columns :data:`STATISTICS_COLUMNS`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :data:`STATISTICS_COLUMNS`, typed.
+
+    Raises
+    ------
+    DataValidationError
+        Naming the column, the first offending rows and the fix.
+
+    Examples
+    --------
+    >>> row = {"geography": "EU27_2020", "year": "2019", "size_class": "10+", "indicator": "crm_use",
+    ...        "value": "33", "value_high": "", "unit": "%", "kind": "official statistic",
+    ...        "break_in_series": "False", "verified": "True", "provenance": "primary",
+    ...        "source": "Eurostat", "url_or_citation": "https://ec.europa.eu/eurostat", "note": ""}
+    >>> table = validate_statistics(pd.DataFrame([row]))
+    >>> int(table.loc[0, "year"]), float(table.loc[0, "value"]), bool(table.loc[0, "verified"])
+    (2019, 33.0, True)
+    >>> validate_statistics(pd.DataFrame([{**row, "source": ""}]))
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.DataValidationError: ...no source given...
     """
     require_columns(df, STATISTICS_COLUMNS, what="the adoption statistics table")
     require_rows(df, what="the adoption statistics table")
@@ -124,7 +153,30 @@ def validate_statistics(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def validate_instrument(instrument: pd.DataFrame) -> pd.DataFrame:
-    """Check the readiness instrument: unique practice ids, every block one of Gartner's eight."""
+    """Check the readiness instrument: unique practice ids, every block one of Gartner's eight.
+
+    Parameters
+    ----------
+    instrument : pandas.DataFrame
+        Columns :data:`INSTRUMENT_COLUMNS`, one row per practice; every one of
+        :data:`BUILDING_BLOCKS` needs at least one practice.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :data:`INSTRUMENT_COLUMNS` (an empty ``source_factor`` as ``""``).
+
+    Raises
+    ------
+    SpecificationError
+        Listing duplicate ids, unknown blocks and blocks without a practice.
+
+    Examples
+    --------
+    >>> rows = [(f"P{i}", block, "", f"practice {i}") for i, block in enumerate(BUILDING_BLOCKS)]
+    >>> len(validate_instrument(pd.DataFrame(rows, columns=list(INSTRUMENT_COLUMNS))))
+    8
+    """
     require_columns(instrument, INSTRUMENT_COLUMNS, what="the readiness instrument")
     require_rows(instrument, what="the readiness instrument")
     problems = []
@@ -151,6 +203,26 @@ def validate_scorecard(scores: pd.DataFrame, instrument: pd.DataFrame) -> pd.Dat
     practice of the instrument exactly once, and only those practices. Bad values raise
     :class:`DataValidationError` (naming the column and rows); structural problems raise one
     :class:`SpecificationError` listing them all.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Columns :data:`SCORECARD_COLUMNS`, one row per firm and practice.
+    instrument : pandas.DataFrame
+        The readiness instrument (:func:`validate_instrument`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :data:`SCORECARD_COLUMNS`, scores as ``int64``.
+
+    Examples
+    --------
+    >>> rows = [(f"P{i}", block, "", f"practice {i}") for i, block in enumerate(BUILDING_BLOCKS)]
+    >>> instrument = pd.DataFrame(rows, columns=list(INSTRUMENT_COLUMNS))
+    >>> scores = pd.DataFrame({"firm": "Shop", "practice_id": instrument["practice_id"], "intention": 4, "reality": 2})
+    >>> int(validate_scorecard(scores, instrument)["reality"].sum())
+    16
     """
     require_columns(scores, SCORECARD_COLUMNS, what="the scorecard")
     require_rows(scores, what="the scorecard", fix="fill in the template, one row per firm and practice")

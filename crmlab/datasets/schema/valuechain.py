@@ -80,15 +80,43 @@ def activity_labels() -> dict[str, str]:
 
 @dataclass(frozen=True, eq=False)
 class ValueChain:
-    """One firm's value chain, as validated by :func:`read_value_chain`.
+    """One firm's value chain, as validated by :func:`read_value_chain` (build it with that function).
 
-    ``activities`` (index ``activity``, Porter's order): ``kind``, ``label``, ``cost``,
-    ``variable_share``, ``value_share`` (NaN when not given), ``as_is``, ``to_be``.
-    ``touchpoints`` (index ``touchpoint``, journey order): ``name``, ``stage``, ``activity``,
-    ``importance``, ``performance``. ``initiatives`` (index ``initiative``): ``name``, ``description``,
-    ``revenue_effect``. ``impacts``: initiative x activity annual cost change. ``touchpoint_effects``:
-    initiative x touchpoint change in performance. ``linkages``: ``source``, ``target``, ``strength``,
-    ``description``.
+    Parameters
+    ----------
+    firm : str
+        The firm's name.
+    revenue : float
+        Annual revenue :math:`R` in ``currency``.
+    activities : pandas.DataFrame
+        Index ``activity`` (Porter's order): ``kind``, ``label``, ``cost`` (:math:`C_a`),
+        ``variable_share``, ``value_share`` (NaN when not given), ``as_is``, ``to_be``.
+    touchpoints : pandas.DataFrame
+        Index ``touchpoint`` (journey order): ``name``, ``stage``, ``activity``, ``importance``,
+        ``performance``.
+    initiatives : pandas.DataFrame
+        Index ``initiative``: ``name``, ``description``, ``revenue_effect``.
+    impacts : pandas.DataFrame
+        Initiative x activity annual cost change.
+    touchpoint_effects : pandas.DataFrame
+        Initiative x touchpoint change in performance.
+    linkages : pandas.DataFrame
+        ``source``, ``target``, ``strength``, ``description``.
+    currency, description : str
+        Unit of the money amounts; free text.
+    scale : tuple of float
+        Lowest and highest touchpoint score.
+    state : str
+        ``"as-is"`` or ``"to-be"``.
+    attrs : dict
+        Provenance (``name``, ``source``, ...) and, for a to-be chain, what was applied.
+
+    Examples
+    --------
+    >>> from crmlab.datasets import load_valuechain_case
+    >>> chain = load_valuechain_case()
+    >>> chain.total_cost, chain.margin, chain.margin_rate
+    (190.0, 10.0, 0.05)
     """
 
     firm: str
@@ -138,6 +166,37 @@ def read_value_chain(source: str | os.PathLike[str] | Mapping[str, Any], *, enco
     scale, and values of the wrong type (a mapping or list where a name belongs, ``2e6`` or ``010``
     that YAML reads as text, numbers too large to compute with), each with the key and how to write it.
     Unreadable files raise :class:`~crmlab.errors.DataFileError`.
+
+    Parameters
+    ----------
+    source : str, os.PathLike or Mapping
+        Path of a YAML file, or the parsed specification (keys :data:`TOP_KEYS`).
+    encoding : str, optional
+        Codec of the file (default: UTF-8).
+    max_bytes : int
+        Largest file accepted.
+
+    Returns
+    -------
+    ValueChain
+        Costs :math:`C_a = s_a R (1 - m)` from the cost shares; ``attrs["source"]`` says where it came from.
+
+    Raises
+    ------
+    SpecificationError
+        Listing every problem of the specification.
+
+    Examples
+    --------
+    >>> spec = {"firm": "Shop", "revenue": 100, "margin": 0.1,
+    ...         "activities": [{"activity": a, "cost_share": 1 / 9} for a in ACTIVITIES]}
+    >>> chain = read_value_chain(spec)
+    >>> round(chain.margin, 6), round(float(chain.activities.loc["service", "cost"]), 6)
+    (10.0, 10.0)
+    >>> read_value_chain({**spec, "margin": 1.5})
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.SpecificationError: ...margin must be below 1 (a share of revenue: 0.05 = 5 %), got 1.5...
     """
     problems: list[str] = []
     if isinstance(source, Mapping):
@@ -476,13 +535,32 @@ SYSTEM_LINK_KEYS = {"source", "target", "kind", "description"}
 
 @dataclass(frozen=True, eq=False)
 class ValueSystem:
-    """A firm's value system, as validated by :func:`read_value_system`.
+    """A firm's value system, as validated by :func:`read_value_system` (build it with that function).
 
-    ``chains`` (index ``chain``, upstream to downstream): ``role`` (one of
-    :data:`VALUE_SYSTEM_ROLES`), ``name``, ``lead_time`` (replenishment lead time of a stocking chain,
-    in ``time_unit``; NaN for the buyer), ``description``. ``links``: ``source_chain``,
-    ``source_activity``, ``target_chain``, ``target_activity`` (an activity key or ``""`` for the
-    chain as a whole), ``kind`` (a key of :data:`CRM_LINK_KINDS`), ``description``.
+    Parameters
+    ----------
+    firm : str
+        The firm whose chain sits at the centre.
+    chains : pandas.DataFrame
+        Index ``chain`` (upstream to downstream): ``role`` (one of :data:`VALUE_SYSTEM_ROLES`),
+        ``name``, ``lead_time`` (replenishment lead time of a stocking chain, in ``time_unit``; NaN for
+        the buyer), ``description``.
+    links : pandas.DataFrame
+        ``source_chain``, ``source_activity``, ``target_chain``, ``target_activity`` (an activity key or
+        ``""`` for the chain as a whole), ``kind`` (a key of :data:`CRM_LINK_KINDS`), ``description``.
+    forecast_window : int
+        Periods of the moving-average forecast.
+    time_unit, description : str
+        Unit of the lead times; free text.
+    attrs : dict
+        Provenance.
+
+    Examples
+    --------
+    >>> from crmlab.datasets import load_valuesystem_case
+    >>> system = load_valuesystem_case()
+    >>> system.chains["role"].tolist(), len(system.links)
+    (['supplier', 'firm', 'channel', 'buyer'], 9)
     """
 
     firm: str
@@ -525,6 +603,15 @@ def read_value_system(source: str | os.PathLike[str] | Mapping[str, Any]) -> Val
         Listing every problem: unknown roles, chains out of order, no firm or buyer, a lead time on the
         buyer, unknown chains or activities in links (with the closest name), a chain linked to itself,
         unknown link kinds, duplicate keys.
+
+    Examples
+    --------
+    >>> spec = {"firm": "Shop", "chains": [{"key": "maker", "role": "supplier", "lead_time": 3},
+    ...                                    {"key": "shop", "role": "firm", "lead_time": 1},
+    ...                                    {"key": "people", "role": "buyer"}],
+    ...         "links": [{"source": "shop.procurement", "target": "maker.operations", "kind": "demand_signal"}]}
+    >>> read_value_system(spec).chains["lead_time"].tolist()
+    [3.0, 1.0, nan]
     """
     problems: list[str] = []
     if isinstance(source, Mapping):
