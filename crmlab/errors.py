@@ -115,7 +115,24 @@ def _format_message(
 
 
 def offending_rows(mask: pd.Series) -> list[Any]:
-    """Labels of the rows where ``mask`` is true (``NaN`` counts as false)."""
+    """Labels of the rows where ``mask`` is true (``NaN`` counts as false).
+
+    Parameters
+    ----------
+    mask : pandas.Series
+        True where a row breaks a rule; missing values (``NaN``, ``pd.NA``) count as false.
+
+    Returns
+    -------
+    list
+        The index labels of the true rows, in the order of ``mask``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> offending_rows(pd.Series([True, False, None, True], index=["a", "b", "c", "d"], dtype="boolean"))
+    ['a', 'd']
+    """
     return list(mask.index[mask.fillna(False).to_numpy(dtype=bool)])
 
 
@@ -172,14 +189,65 @@ def check_rows(
 
 
 def require_columns(df: pd.DataFrame, columns: Sequence[str], *, what: str = "the data") -> None:
-    """Raise :class:`MissingColumnError` if any of ``columns`` is absent from ``df``."""
+    """Raise :class:`MissingColumnError` if any of ``columns`` is absent from ``df``.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table to check.
+    columns : sequence of str
+        The columns it must have.
+    what : str, default "the data"
+        What the table is, as the message names it (e.g. ``"the transaction log"``).
+
+    Raises
+    ------
+    MissingColumnError
+        Naming every absent column and listing the columns present.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"id": [1], "date": ["2024-01-01"]})
+    >>> require_columns(df, ["id", "date"])
+    >>> require_columns(df, ["id", "amount"], what="the log")
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.MissingColumnError: column 'amount': the log has no column 'amount'
+    How to fix: the columns present are ['id', 'date']; pass the right names (e.g. customer_col=..., date_col=...) or rename the columns
+    """
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise MissingColumnError(missing, list(df.columns), what=what)
 
 
 def require_rows(df: pd.DataFrame, *, what: str = "the data", fix: str = "check the file and its filters") -> None:
-    """Raise :class:`EmptyDataError` if ``df`` has no rows."""
+    """Raise :class:`EmptyDataError` if ``df`` has no rows.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The table to check.
+    what : str, default "the data"
+        What the table is, as the message names it.
+    fix : str, default "check the file and its filters"
+        How to fix it, in the message.
+
+    Raises
+    ------
+    EmptyDataError
+        When ``df`` has no rows.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> require_rows(pd.DataFrame({"id": [1]}))
+    >>> require_rows(pd.DataFrame({"id": []}), what="the holdout")
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.EmptyDataError: the holdout has no rows
+    How to fix: check the file and its filters
+    """
     if len(df) == 0:
         raise EmptyDataError(f"{what} has no rows", fix=fix)
 

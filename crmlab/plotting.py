@@ -10,7 +10,31 @@ from typing import Any
 
 
 def axes(ax: Any = None, figsize: tuple[float, float] | None = None) -> Any:
-    """``ax`` itself, or the axes of a new figure (of ``figsize`` inches) when ``ax`` is ``None``."""
+    """``ax`` itself, or the axes of a new figure (of ``figsize`` inches) when ``ax`` is ``None``.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on; ``None`` opens a new figure.
+    figsize : tuple of float, optional
+        Width and height in inches of the new figure (matplotlib's default when ``None``); ignored when
+        ``ax`` is given.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``, or the axes of the new figure.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> ax = axes(figsize=(4, 3))
+    >>> [float(v) for v in ax.figure.get_size_inches()]
+    [4.0, 3.0]
+    >>> axes(ax) is ax
+    True
+    >>> plt.close(ax.figure)
+    """
     if ax is None:
         import matplotlib.pyplot as plt
 
