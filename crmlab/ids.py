@@ -108,6 +108,11 @@ def customer_codes(customers: IdValues) -> CustomerCodes:
 def factorize_sorted(values: IdValues) -> tuple[np.ndarray, pd.Index]:
     """Dense codes and sorted distinct ids, as ``pd.factorize(values, sort=True)``, by :func:`customer_codes`.
 
+    Parameters
+    ----------
+    values : Series, Index or array
+        One id per row, none missing.
+
     Returns
     -------
     codes : numpy.ndarray
