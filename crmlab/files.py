@@ -519,12 +519,26 @@ def describe_value(value: object, *, expected: str) -> str:
     value when that is the likely cause: ``2e6`` read as text, ``010`` kept as text, ``yes``/``no`` read
     as booleans, a nested mapping or list where one value belongs, a number too large for a float.
 
+    Parameters
+    ----------
+    value : object
+        The value as the YAML (or other) reader produced it.
+    expected : {"number", "text"}
+        The kind of value the field needs.
+
+    Returns
+    -------
+    str
+        A phrase to follow the field's name in a message: what was read and how to write it instead.
+
     Examples
     --------
     >>> describe_value("2e6", expected="number")
     "got '2e6', which is text: YAML 1.1 reads 2e6 as text (an exponent needs a dot and a sign there); write 2000000 or 2.0e+6"
     >>> describe_value({"name": "Shop"}, expected="text")
     "got a mapping {'name': 'Shop'}: write one value on the line (put text in quotes if it contains ': ')"
+    >>> describe_value(None, expected="number")
+    'is empty: write a number after the colon'
     """
     if isinstance(value, dict):
         shown = repr(value) if len(repr(value)) <= 60 else f"with keys {list(value)[:5]!r}"
