@@ -6,7 +6,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from crmlab import course
+from crmlab import course, datasets
 from crmlab.course import i18n, site
 from crmlab.errors import CrmlabError
 
@@ -115,7 +115,7 @@ def test_table_of_contents_nests_h3_under_h2():
 
 
 def test_glossary_is_bilingual_and_links_notebooks():
-    glossary = site.load_glossary()
+    glossary = datasets.load_glossary()
     assert len(glossary) >= 30
     assert glossary["term_zh"].str.len().gt(0).all() and glossary["definition"].str.len().gt(0).all()
     for term in ("客户关系管理", "客户价值", "价值链", "客户生命周期价值", "客户满意度", "触点", "业务流程再造"):

@@ -47,6 +47,21 @@ def course_root(course_dir: Path | str | None = None) -> Path:
     """The course to work in: ``course_dir``, by default the clone crmlab is imported from.
 
     A course root holds ``notebooks/course.yaml`` and the exercise registry ``crmlab/course/exercises/``.
+
+    Parameters
+    ----------
+    course_dir
+        The folder of a clone of the course; ``None`` means the one crmlab runs from.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder, resolved; a :class:`~crmlab.errors.CrmlabError` when it is not a course.
+
+    Examples
+    --------
+    >>> (course_root() / "notebooks" / "course.yaml").is_file()
+    True
     """
     root = Path(course_dir or course.ROOT).expanduser().resolve()
     missing = [p for p in ("notebooks/course.yaml", "crmlab/course/exercises/__init__.py") if not (root / p).is_file()]
@@ -72,8 +87,25 @@ def _load_module(path: Path, name: str):
 def template_notebook(number: str, title: str, questions: dict[str, str] | None = None) -> nbformat.NotebookNode:
     """The template notebook for notebook ``number`` titled ``title``, unexecuted.
 
-    ``questions`` maps a self-check question id to its markdown (``Question.markdown()``); the
-    template's question cells are filled from it.
+    Parameters
+    ----------
+    number, title
+        The notebook's number (``"07"``) and title.
+    questions
+        Self-check question id → its markdown (``Question.markdown()``); the template's question cells
+        are filled from it.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The new notebook: setup, learning objectives, theory, an exercise with its solution, questions,
+        summary, references and the versions cell.
+
+    Examples
+    --------
+    >>> nb = template_notebook("07", "Pricing", {f"07.q{k}": f"**Question 07.q{k}.** …" for k in (1, 2, 3)})
+    >>> nb.cells[0].source.splitlines()[0]
+    '# Pricing'
     """
     cells = yaml.safe_load((TEMPLATE_DIR / "notebook.yaml").read_text(encoding="utf-8"))
     nb = nbformat.v4.new_notebook()

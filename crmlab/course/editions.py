@@ -64,7 +64,23 @@ def _tags(cell: nbformat.NotebookNode) -> list[str]:
 
 
 def exercise_id(cell: nbformat.NotebookNode) -> str | None:
-    """The id ``"NN.k"`` of the exercise a code cell checks with ``check("NN.k", answer)``, if any."""
+    """The id ``"NN.k"`` of the exercise a code cell checks with ``check("NN.k", answer)``, if any.
+
+    Parameters
+    ----------
+    cell
+        A notebook cell.
+
+    Returns
+    -------
+    str or None
+        The id, or ``None`` for a markdown cell or a code cell without a ``check`` call.
+
+    Examples
+    --------
+    >>> exercise_id(nbformat.v4.new_code_cell('answer = 0.25; check("03.2", answer)'))
+    '03.2'
+    """
     if cell.cell_type != "code":
         return None
     match = _CHECK.search(cell.source)
@@ -72,7 +88,18 @@ def exercise_id(cell: nbformat.NotebookNode) -> str | None:
 
 
 def student_preprocessor() -> TagRemovePreprocessor:
-    """The student edition: cells tagged ``solution`` removed, outputs of cells tagged ``exercise`` cleared."""
+    """The student edition: cells tagged ``solution`` removed, outputs of cells tagged ``exercise`` cleared.
+
+    Returns
+    -------
+    nbconvert.preprocessors.TagRemovePreprocessor
+        nbconvert's own preprocessor, configured for the student edition.
+
+    Examples
+    --------
+    >>> sorted(student_preprocessor().remove_cell_tags), sorted(student_preprocessor().remove_all_outputs_tags)
+    (['solution'], ['exercise'])
+    """
     return TagRemovePreprocessor(remove_cell_tags={"solution"}, remove_all_outputs_tags={"exercise"})
 
 
@@ -264,6 +291,13 @@ def write_nbgrader_course(
     -------
     list of Path
         The source notebooks written, one assignment each.
+
+    Examples
+    --------
+    What ``crmlab build --edition nbgrader --output grading`` runs (it executes every notebook, so it is
+    not run here)::
+
+        write_nbgrader_course(Path("grading"), points=2, lang="zh")
     """
     directory = Path(directory) if directory is not None else course.NOTEBOOK_DIR
     available = {p.name: p for p in course.notebooks(directory)}

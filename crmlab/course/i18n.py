@@ -52,7 +52,9 @@ Text = Union[str, Mapping[str, str]]
 
 _CURRENT: dict[str, Language] = {"lang": "en"}
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+#: Function names of formulas, drawn as they are ("BIC (−2 log L + p log n)").
+_MATH_WORDS = frozenset({"log", "ln", "exp", "max", "min", "sin", "cos", "tan", "var", "sd", "se"})
+_WORD = re.compile(r"\b(?=[A-Za-z]*[a-z])[A-Za-z]{2,}\b")
 
 
 def tag(lang: Language) -> str:
@@ -424,22 +426,39 @@ def translate_label(text: str, path: Path = LABELS) -> str | None:
 
 
 def needs_translation(text: str) -> bool:
-    """Whether a figure text is words to translate (not a number, a symbol or already Chinese).
+    """Whether a figure text holds words to translate: a word of two or more letters with a lower-case
+    letter in it. Numbers, symbols, abbreviations and item codes (CLV, US$, BIC, IMAG1) and text that is
+    already Chinese are drawn as they are.
+
+    Parameters
+    ----------
+    text
+        A text drawn in a figure.
+
+    Returns
+    -------
+    bool
+        Whether the label table must have it.
 
     Examples
     --------
     >>> needs_translation("Weeks since first purchase"), needs_translation("0.25"), needs_translation("$T$")
     (True, False, False)
+    >>> needs_translation("CLV (US$)"), needs_translation("IMAG1"), needs_translation("客户")
+    (False, False, False)
     """
     stripped = re.sub(r"\$[^$]*\$", "", text)
-    return bool(_LATIN_WORD.search(stripped)) and not is_chinese(text)
+    words = [w for w in _WORD.findall(stripped) if w not in _MATH_WORDS]
+    return bool(words) and not is_chinese(text)
 
 
 def translate_figure(fig: object, path: Path = LABELS) -> list[str]:
     """Replace every text of ``fig`` that the label table has by its Chinese; return the others.
 
-    Titles, axis labels, tick labels, legend entries, annotations and table cells are all
-    :class:`matplotlib.text.Text` artists; each whose text :func:`needs_translation` is looked up.
+    Titles, axis labels, legend entries, annotations and table cells are
+    :class:`matplotlib.text.Text` artists, changed in place. Tick labels are made again each time a
+    figure is drawn, so a text tick label is replaced on its axis (fixed ticks with the translated
+    labels, the view limits kept).
 
     Parameters
     ----------
@@ -464,16 +483,32 @@ def translate_figure(fig: object, path: Path = LABELS) -> list[str]:
     from matplotlib.text import Text as MplText
 
     missing: list[str] = []
-    for artist in fig.findobj(MplText):  # type: ignore[attr-defined]
-        text = artist.get_text()
+
+    def chinese(text: str) -> str:
         if not text or not needs_translation(text):
-            continue
+            return text
         zh = translate_label(text, path)
         if zh is None:
             if text not in missing:
                 missing.append(text)
-        else:
-            artist.set_text(zh)
+            return text
+        return zh
+
+    fig.canvas.draw()  # type: ignore[attr-defined]  # tick labels exist once drawn
+    ticks = set()
+    for ax in fig.axes:  # type: ignore[attr-defined]
+        for axis in (ax.xaxis, ax.yaxis):
+            labels = axis.get_ticklabels()
+            ticks.update(labels)
+            texts = [t.get_text() for t in labels]
+            if not any(needs_translation(t) for t in texts):
+                continue
+            limits = ax.get_xlim() if axis is ax.xaxis else ax.get_ylim()
+            axis.set_ticks(axis.get_ticklocs(), labels=[chinese(t) for t in texts])
+            (ax.set_xlim if axis is ax.xaxis else ax.set_ylim)(limits)
+    for artist in fig.findobj(MplText):  # type: ignore[attr-defined]
+        if artist not in ticks:
+            artist.set_text(chinese(artist.get_text()))
     return missing
 
 

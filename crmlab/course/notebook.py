@@ -97,7 +97,19 @@ def setup(seed: int = SEED, lang: Language = "en") -> np.random.Generator:
 
 
 def quiet_known_warnings() -> None:
-    """Silence third-party warnings that say nothing about the user's analysis."""
+    """Silence third-party warnings that say nothing about the user's analysis.
+
+    Future and deprecation warnings of lifetimes, autograd, semopy, pingouin, seminr, statsmodels and
+    pandas, and pandas' chained-assignment notes; crmlab's own warnings stay on.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     quiet_known_warnings()
+    ...     any(f[2] is FutureWarning for f in warnings.filters)
+    True
+    """
     for module in ("lifetimes", "autograd", "semopy", "pingouin", "seminr", "statsmodels", "pandas"):
         warnings.filterwarnings("ignore", category=FutureWarning, module=module)
         warnings.filterwarnings("ignore", category=DeprecationWarning, module=module)
@@ -113,7 +125,26 @@ FIGURE_WARNING = "crmlab figure check"
 
 def figure_problems(fig: object) -> list[str]:
     """What a figure lacks: every visible axes needs a title (or the figure a suptitle) and, unless
-    it is polar, labelled x and y axes. Colour bars and axes switched off (diagrams) are exempt."""
+    it is polar, labelled x and y axes. Colour bars and axes switched off (diagrams) are exempt.
+
+    Parameters
+    ----------
+    fig
+        A matplotlib figure.
+
+    Returns
+    -------
+    list of str
+        One line per problem, naming the axes; empty for a complete figure.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg"); import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(); _ = ax.set_title("Spend"); _ = ax.set_xlabel("Week")
+    >>> figure_problems(fig)
+    ["axes 1 ('Spend'): no y-axis label"]
+    >>> plt.close(fig)
+    """
     problems = []
     suptitle = fig.get_suptitle() if hasattr(fig, "get_suptitle") else ""
     for number, ax in enumerate(fig.axes, start=1):
@@ -161,6 +192,27 @@ def sharp_png(fig: object, dpi: int = FIGURE_DPI) -> tuple[bytes, dict[str, int]
     The metadata (``width``, ``height`` in logical pixels at :data:`LOGICAL_DPI`) keeps the figure at its
     usual size in Jupyter and in the HTML of the course site, while the extra pixels make lines and text
     sharp (what IPython's "retina" format does at a fixed factor of 2).
+
+    Parameters
+    ----------
+    fig
+        A matplotlib figure.
+    dpi
+        Pixels per inch of the PNG.
+
+    Returns
+    -------
+    tuple of (bytes, dict)
+        The PNG and its display size ``{"width": ..., "height": ...}`` in logical pixels.
+
+    Examples
+    --------
+    >>> import matplotlib; matplotlib.use("Agg"); import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots(figsize=(4, 2), dpi=LOGICAL_DPI)
+    >>> png, size = sharp_png(fig)
+    >>> png[:4], sorted(size), size["width"] <= 400  # cropped to the drawing, shown at 100 pixels/inch
+    (b'\x89PNG', ['height', 'width'], True)
+    >>> plt.close(fig)
     """
     from IPython.core.pylabtools import print_figure
 
@@ -171,7 +223,18 @@ def sharp_png(fig: object, dpi: int = FIGURE_DPI) -> tuple[bytes, dict[str, int]
 
 
 def versions() -> pd.DataFrame:
-    """Python and package versions this notebook's outputs were made with (its last cell)."""
+    """Python and package versions this notebook's outputs were made with (its last cell).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per package of :data:`RECORDED_PACKAGES`, and Python, with its version.
+
+    Examples
+    --------
+    >>> versions().index[0]
+    'python'
+    """
     rows = [("python", platform.python_version())]
     for name in RECORDED_PACKAGES:
         try:

@@ -34,7 +34,23 @@ DETERMINISTIC_ENV = {
 
 
 def notebooks(directory: Path = NOTEBOOK_DIR) -> list[Path]:
-    """The course notebooks in order (``00_…`` to ``05_…``)."""
+    """The course notebooks in order (``00_…``, ``01_…``, …).
+
+    Parameters
+    ----------
+    directory
+        The folder holding them (default: the course's, :data:`NOTEBOOK_DIR`).
+
+    Returns
+    -------
+    list of pathlib.Path
+        Every ``NN_*.ipynb`` of ``directory``, sorted by name.
+
+    Examples
+    --------
+    >>> [p.name[:2] for p in notebooks()][:3]
+    ['00', '01', '02']
+    """
     return sorted(p for p in directory.glob("[0-9][0-9]_*.ipynb"))
 
 
@@ -43,7 +59,28 @@ def execute(
 ) -> nbformat.NotebookNode:
     """Run ``path`` in a fresh kernel and write it to ``output`` (default: in place).
 
-    The kernel starts in ``workdir`` (default: the notebook's own folder).
+    Parameters
+    ----------
+    path
+        The notebook to execute.
+    output
+        Where to write the executed notebook; ``None`` overwrites ``path`` (what ``make refresh`` does).
+    timeout
+        Seconds a cell may run.
+    workdir
+        The folder the kernel starts in (default: the notebook's own folder).
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        The executed notebook, without timing metadata, so that two runs give identical files.
+
+    Examples
+    --------
+    Re-execute notebook 03 in place (what ``make refresh NB=notebooks/03_bgnbd_lifetime_estimation.ipynb``
+    runs; not run here, it takes a minute)::
+
+        execute(find_notebook("03"))
     """
     os.environ.update(DETERMINISTIC_ENV)
     nb = nbformat.read(path, as_version=4)
@@ -64,7 +101,24 @@ def execute(
 
 
 def find_notebook(name: str) -> Path:
-    """A course notebook by number (``"03"``) or by path."""
+    """A course notebook by number (``"03"``) or by path.
+
+    Parameters
+    ----------
+    name
+        A number (``"3"`` or ``"03"``) or the path of an ``.ipynb`` file.
+
+    Returns
+    -------
+    pathlib.Path
+        The notebook; a :class:`~crmlab.errors.CrmlabError` lists the course's notebooks when there is
+        none by that number.
+
+    Examples
+    --------
+    >>> find_notebook("3").name
+    '03_bgnbd_lifetime_estimation.ipynb'
+    """
     path = Path(name)
     if path.suffix == ".ipynb":
         if not path.is_file():
@@ -84,10 +138,29 @@ def parse_parameter(value: str, name: str = "") -> object:
     ``"[[Qual, Sat]]"``, ``"(1, 7)"`` — becomes a list or dict; anything else (paths, dates, names)
     stays text.
 
+    Parameters
+    ----------
+    value
+        The text given on the command line (``-p NAME VALUE``).
+    name
+        The parameter's name, for error messages.
+
+    Returns
+    -------
+    object
+        ``None``, a bool, int, float, list, dict, or the text itself.
+
     Raises
     ------
     CrmlabError
         A value that starts like a list or mapping but is not valid JSON/YAML, naming the parameter.
+
+    Examples
+    --------
+    >>> parse_parameter("[0, 3, 5, 7]"), parse_parameter("(1, 7)"), parse_parameter("0.25")
+    ([0, 3, 5, 7], [1, 7], 0.25)
+    >>> parse_parameter("{Satisfaction: [s1, s2]}"), parse_parameter("data/my survey.csv")
+    ({'Satisfaction': ['s1', 's2']}, 'data/my survey.csv')
     """
     text = value.strip()
     lowered = text.lower()
@@ -145,6 +218,28 @@ def run_with_parameters(name: str, parameters: dict[str, str], output: Path | No
     paths given as parameters are made absolute, since the notebook runs in its own folder. A crmlab
     error raised by the notebook (a missing or inconsistent parameter, invalid data) is raised again
     with its own message.
+
+    Parameters
+    ----------
+    name
+        The notebook, by number or path (:func:`find_notebook`).
+    parameters
+        Parameter name → value; each name must be assigned in the notebook's ``parameters`` cell.
+    output
+        The executed copy (default: ``NN_name-run.ipynb`` in the current folder).
+
+    Returns
+    -------
+    pathlib.Path
+        The executed copy.
+
+    Examples
+    --------
+    Notebook 04 on one's own 7-point survey (what ``crmlab run 04 -p survey_csv my.csv …`` does)::
+
+        run_with_parameters("04", {"survey_csv": "my.csv", "scale": "[1, 7]",
+                                   "blocks": "{Quality: [q1, q2], Satisfaction: [s1, s2, s3]}",
+                                   "paths": "[[Quality, Satisfaction]]"})
     """
     import papermill
 

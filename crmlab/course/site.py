@@ -27,7 +27,6 @@ from crmlab.files import load_yaml
 
 Edition = Literal["instructor", "student"]  # the editions a site is built in (nbgrader: editions.py)
 TEMPLATES = Path(__file__).with_name("templates")
-GLOSSARY = datasets.DATA_DIR / "glossary.csv"
 SITE_TITLE = "crmlab — customer relationship management analytics"
 
 #: The ``lang`` attribute of each language's pages.
@@ -94,6 +93,20 @@ UI: dict[str, dict[str, str]] = {
 def ui(key: str, lang: Language, **fields: object) -> str:
     """One of the site's own texts (:data:`UI`) in ``lang``, with its fields filled in.
 
+    Parameters
+    ----------
+    key
+        A key of :data:`UI`.
+    lang
+        ``"en"`` or ``"zh"``.
+    **fields
+        Values of the text's ``{name}`` fields.
+
+    Returns
+    -------
+    str
+        The text.
+
     Examples
     --------
     >>> ui("minutes", "zh", n=90)
@@ -135,6 +148,23 @@ def read_course_yaml(directory: Path = course.NOTEBOOK_DIR) -> dict:
 
     The file is a mapping with a ``notebooks`` list (one entry per notebook, in order) and an optional
     ``schedules`` list; a bare list of notebook entries (the earlier layout) is read as ``notebooks``.
+    Texts a student reads may have a Chinese sibling with the suffix ``_zh`` (``title_zh``, ``name_zh``,
+    ``audience_zh``, ``prerequisites_zh``).
+
+    Parameters
+    ----------
+    directory
+        The folder holding ``course.yaml``.
+
+    Returns
+    -------
+    dict
+        ``{"notebooks": [...], "schedules": [...]}``, each entry checked for its required keys.
+
+    Examples
+    --------
+    >>> [entry["notebook"][:2] for entry in read_course_yaml()["notebooks"]][:3]
+    ['00', '01', '02']
     """
     path = Path(directory) / "course.yaml"
     if not path.is_file():
@@ -221,6 +251,26 @@ def schedules(directory: Path = course.NOTEBOOK_DIR, cmap: pd.DataFrame | None =
     Raises :class:`~crmlab.errors.CrmlabError` when a session names a notebook that is not in the course
     map, an exercise that is not registered or belongs to another notebook, a non-positive time, or an
     assignment to grade before its notebook has been taught.
+
+    Parameters
+    ----------
+    directory
+        The folder holding the notebooks and ``course.yaml``.
+    cmap
+        The course map (:func:`course_map`), computed when not given.
+    lang
+        The language of titles, audiences and session names (default: the current language).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per session of every schedule.
+
+    Examples
+    --------
+    >>> plans = schedules(lang="en")
+    >>> plans.groupby("schedule", sort=False)["minutes"].sum().to_dict()
+    {'six-week-module': 1080, 'two-day-workshop': 840}
     """
     from crmlab.course.exercises import exercises
 
@@ -280,7 +330,28 @@ def _cells_in(nb: nbformat.NotebookNode, lang: Language) -> list[nbformat.Notebo
 
 
 def notebook_title(nb: nbformat.NotebookNode, lang: Language = "en") -> str:
-    """The notebook's first level-1 heading in ``lang``."""
+    """The notebook's first level-1 heading in ``lang``.
+
+    Parameters
+    ----------
+    nb
+        A course notebook.
+    lang
+        The language of the cells read (untagged cells count for both).
+
+    Returns
+    -------
+    str
+        The heading's text.
+
+    Examples
+    --------
+    >>> md = nbformat.v4.new_markdown_cell
+    >>> nb = nbformat.v4.new_notebook(cells=[md("# Customer value", metadata={"tags": ["lang-en"]}),
+    ...                                      md("# 客户价值", metadata={"tags": ["lang-zh"]})])
+    >>> notebook_title(nb, "en"), notebook_title(nb, "zh")
+    ('Customer value', '客户价值')
+    """
     for cell in _cells_in(nb, lang):
         match = re.search(r"^#\s+(.+)$", cell.source, re.M)
         if match:
@@ -294,6 +365,25 @@ def learning_objectives(nb: nbformat.NotebookNode, lang: Language = "en") -> lis
 
     A bullet wrapped over several lines is joined into one sentence (continuation lines need not be
     indented, as in Markdown); the list ends at the next heading or at a paragraph after a blank line.
+
+    Parameters
+    ----------
+    nb
+        A course notebook.
+    lang
+        The language of the cells read.
+
+    Returns
+    -------
+    list of str
+        The objectives, in order; empty when the notebook has no such section.
+
+    Examples
+    --------
+    >>> cell = nbformat.v4.new_markdown_cell("## 学习目标\\n\\n- 计算客户生命周期价值；\\n- 解释留存率。",
+    ...                                      metadata={"tags": ["lang-zh"]})
+    >>> learning_objectives(nbformat.v4.new_notebook(cells=[cell]), "zh")
+    ['计算客户生命周期价值；', '解释留存率。']
     """
     bullet = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
     for cell in _cells_in(nb, lang):
@@ -337,7 +427,31 @@ def _exporter():
 
 def render_notebook(nb: nbformat.NotebookNode, *, title: str, header: str, pager: str,
                     lang: Language = "en") -> str:
-    """HTML of one executed notebook, with the site header, a table of contents and the pager."""
+    """HTML of one executed notebook, with the site header, a table of contents and the pager.
+
+    Parameters
+    ----------
+    nb
+        The notebook (executed, in one language).
+    title
+        The page title; figures without alternative text get "<title>: figure k".
+    header, pager
+        The site's navigation bar and the previous/next links.
+    lang
+        The page's language (its ``<html lang>``, the words of the contents and figure captions).
+
+    Returns
+    -------
+    str
+        The page, with mathematics as MathML.
+
+    Examples
+    --------
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("价值 $B - C$")])
+    >>> page = render_notebook(nb, title="01", header="", pager="", lang="zh")
+    >>> '<html lang="zh-Hans"' in page, "<math" in page
+    (True, True)
+    """
     body, _ = _exporter().from_notebook_node(
         nb,
         resources={
@@ -352,12 +466,36 @@ def render_notebook(nb: nbformat.NotebookNode, *, title: str, header: str, pager
     figure = itertools.count(1)
     word = ui("figure", lang)
     body = re.sub(r"<img (?![^>]*\balt=)", lambda m: f'<img alt="{html.escape(title)}: {word} {next(figure)}" ', body)
-    body = re.sub(r"<html(?![^>]*\blang=)", f'<html lang="{HTML_LANG[lang]}"', body, count=1)
+    body = re.sub(r"<html(?P<attrs>[^>]*)>", lambda m: _html_tag(m.group("attrs"), lang), body, count=1)
     return body.replace("<!--crmlab-toc-->", table_of_contents(body, lang))
 
 
+def _html_tag(attrs: str, lang: Language) -> str:
+    """The ``<html>`` tag of a page with its ``lang`` attribute set to the page's language."""
+    kept = re.sub(r'\s*\blang="[^"]*"', "", attrs)
+    return f'<html lang="{HTML_LANG[lang]}"{kept}>'
+
+
 def table_of_contents(page: str, lang: Language = "en") -> str:
-    """Nested list of links to the page's h2 and h3 headings (the ids nbconvert gives them)."""
+    """Nested list of links to the page's h2 and h3 headings (the ids nbconvert gives them).
+
+    Parameters
+    ----------
+    page
+        The page's HTML.
+    lang
+        The language of the list's title.
+
+    Returns
+    -------
+    str
+        The list, or ``""`` for a page without such headings.
+
+    Examples
+    --------
+    >>> table_of_contents('<h2 id="a">A</h2><h3 id="b">B</h3>')
+    '<strong>Contents</strong><ul><li><a href="#a">A</a></li><ul><li><a href="#b">B</a></li></ul></ul>'
+    """
     items = []
     for level, anchor, text in re.findall(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', page, re.S):
         label = re.sub(r'<a class="anchor-link".*?</a>', "", text, flags=re.S).strip()
@@ -382,7 +520,23 @@ _INLINE_MATH = re.compile(r"(?<![\\$\w])\$(?!\s)([^$]+?)(?<!\s)\$(?![\w$])")
 
 
 def mathml(page: str) -> str:
-    """Replace ``$…$`` and ``$$…$$`` in the rendered markdown cells with MathML (rendered by browsers)."""
+    """Replace ``$…$`` and ``$$…$$`` in the rendered markdown cells with MathML (rendered by browsers).
+
+    Parameters
+    ----------
+    page
+        A page rendered by nbconvert.
+
+    Returns
+    -------
+    str
+        The page; text outside markdown cells (code, outputs) and inside tags is left as it is.
+
+    Examples
+    --------
+    >>> mathml('<div class="jp-RenderedMarkdown">$x$</div><pre>$x$</pre>').count("<math")
+    1
+    """
     from latex2mathml.converter import convert
 
     def display(m: re.Match[str]) -> str:
@@ -450,7 +604,28 @@ def _table(df: pd.DataFrame) -> str:
 
 
 def schedules_html(plans: pd.DataFrame, cmap: pd.DataFrame, lang: Language = "en") -> str:
-    """The teaching plans as HTML: per schedule a heading, its audience and a table of sessions."""
+    """The teaching plans as HTML: per schedule a heading, its audience and a table of sessions.
+
+    Parameters
+    ----------
+    plans
+        :func:`schedules`.
+    cmap
+        :func:`course_map`, for the links to the notebooks.
+    lang
+        The language of the page.
+
+    Returns
+    -------
+    str
+        The section, or ``""`` without plans.
+
+    Examples
+    --------
+    >>> html_zh = schedules_html(schedules(lang="zh"), course_map(lang="zh"), "zh")
+    >>> html_zh.startswith('<h2 id="teaching-plans">教学计划</h2>')
+    True
+    """
     if plans.empty:
         return ""
     out = [f'<h2 id="teaching-plans">{ui("plans", lang)}</h2>', f"<p>{ui('plans_intro', lang)}</p>"]
@@ -480,7 +655,32 @@ def schedules_html(plans: pd.DataFrame, cmap: pd.DataFrame, lang: Language = "en
 
 def index_page(cmap: pd.DataFrame, header: str, edition: Edition, plans: pd.DataFrame | None = None,
                lang: Language = "en") -> str:
-    """The course map, the teaching plans, how to run it, the data sources."""
+    """The course map, the teaching plans, how to run it, the data sources.
+
+    Parameters
+    ----------
+    cmap
+        :func:`course_map` in ``lang``.
+    header
+        The navigation bar.
+    edition
+        ``"instructor"`` or ``"student"``, named in the introduction.
+    plans
+        :func:`schedules`, or ``None`` for none.
+    lang
+        The language of the page.
+
+    Returns
+    -------
+    str
+        The page.
+
+    Examples
+    --------
+    >>> page = index_page(course_map(lang="zh"), "", "student", lang="zh")
+    >>> 'id="course-map">课程地图' in page and "学生版" in page
+    True
+    """
     rows = []
     for number, row in cmap.iterrows():
         href = Path(row["notebook"]).with_suffix(".html").name
@@ -525,7 +725,23 @@ make lab    # {run_comments[2]}</pre>
 
 
 def inline_markdown(text: str) -> str:
-    """One line of markdown (code, emphasis, links, ``$math$``) as inline HTML."""
+    """One line of markdown (code, emphasis, links, ``$math$``) as inline HTML.
+
+    Parameters
+    ----------
+    text
+        The markdown.
+
+    Returns
+    -------
+    str
+        HTML without an enclosing paragraph.
+
+    Examples
+    --------
+    >>> inline_markdown("Fit the **BG/NBD** model with `clv.fit`")
+    'Fit the <strong>BG/NBD</strong> model with <code>clv.fit</code>'
+    """
     from latex2mathml.converter import convert
     from nbconvert.filters.markdown_mistune import markdown2html_mistune
 
@@ -534,18 +750,29 @@ def inline_markdown(text: str) -> str:
     return _INLINE_MATH.sub(lambda m: convert(html.unescape(m.group(1))), rendered)
 
 
-def load_glossary(path: Path = GLOSSARY) -> pd.DataFrame:
-    """The bilingual glossary: ``term_en``, ``term_zh``, ``definition``, ``notebook``."""
-    glossary = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = {"term_en", "term_zh", "definition", "notebook"} - set(glossary.columns)
-    if missing:
-        raise CrmlabError(f"{path.name} lacks the columns {sorted(missing)}")
-    return glossary
-
-
 def glossary_page(header: str, lang: Language = "en") -> str:
-    """The bilingual glossary as a page: English, Chinese, the meaning in ``lang``, the notebook."""
-    glossary = load_glossary().sort_values("term_en", key=lambda s: s.str.lower())
+    """The bilingual glossary as a page: English, Chinese, the meaning in ``lang``, the notebook.
+
+    Parameters
+    ----------
+    header
+        The navigation bar.
+    lang
+        The language of the page; in Chinese the meanings are the glossary's ``definition_zh`` where
+        given.
+
+    Returns
+    -------
+    str
+        The page.
+
+    Examples
+    --------
+    >>> page = glossary_page("", "zh")
+    >>> "客户关系管理" in page and "<th>释义</th>" in page
+    True
+    """
+    glossary = datasets.load_glossary().sort_values("term_en", key=lambda s: s.str.lower())
     meaning = glossary["definition"]
     if lang == "zh" and "definition_zh" in glossary:
         meaning = glossary["definition_zh"].where(glossary["definition_zh"].str.strip() != "", meaning)
@@ -604,6 +831,13 @@ def build(
     -------
     pathlib.Path
         The path of the first language's ``index.html``.
+
+    Examples
+    --------
+    What ``make run`` does (it executes every notebook twice, so it is not run here)::
+
+        build(Path("_build/site"))                                 # English, and Chinese in zh/
+        build(Path("site-zh"), edition="student", langs=("zh",))   # the Chinese student site alone
     """
     if edition not in ("instructor", "student"):
         raise CrmlabError(f"a site is built in the 'instructor' or 'student' edition, not {edition!r}; "

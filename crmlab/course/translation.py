@@ -14,7 +14,6 @@ prints, for one notebook:
 from __future__ import annotations
 
 import copy
-import csv
 import re
 import sys
 import tempfile
@@ -34,21 +33,26 @@ from crmlab.course.i18n import (
     tr,
 )
 from crmlab.course.notebook import FIGURE_WARNING
-from crmlab.datasets import DATA_DIR
+from crmlab.datasets import load_glossary
 
 _EXERCISE = re.compile(r"Exercise\s+(\d\d\.\d+)")
 
 
-def glossary_terms(path: Path = DATA_DIR / "glossary.csv") -> dict[str, str]:
-    """English term → Chinese term, from the course glossary.
+def glossary_terms() -> dict[str, str]:
+    """English term → Chinese term, from the course glossary (:func:`crmlab.datasets.load_glossary`).
+
+    Returns
+    -------
+    dict
+        One entry per glossary row.
 
     Examples
     --------
     >>> glossary_terms()["value chain"]
     '价值链'
     """
-    with path.open(encoding="utf-8", newline="") as handle:
-        return {row["term_en"]: row["term_zh"] for row in csv.DictReader(handle)}
+    glossary = load_glossary()
+    return dict(zip(glossary["term_en"], glossary["term_zh"]))
 
 
 def statement_problems(nb: nbformat.NotebookNode) -> list[str]:
