@@ -74,6 +74,24 @@ def chi2_independence(df: pd.DataFrame, row: str, col: str) -> pd.Series:
 
     X² = Σ (O − E)² / E with E = row total × column total / n (no continuity correction);
     V = √(X² / (n (min(r, c) − 1))) (Cramér 1946). ``min_expected`` flags sparse tables (< 5).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        One row per unit.
+    row, col : str
+        The two categorical columns (each with at least two levels).
+
+    Returns
+    -------
+    pandas.Series
+        ``chi2``, ``dof``, ``p_value``, ``cramers_v``, ``n``, ``min_expected``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"a": ["x"] * 10 + ["y"] * 10, "b": ["u"] * 8 + ["v"] * 2 + ["u"] * 2 + ["v"] * 8})
+    >>> chi2_independence(df, "a", "b")[["chi2", "cramers_v"]].round(3).tolist()  # X² = 7.2, V = √(7.2/20)
+    [7.2, 0.6]
     """
     require_columns(df, [row, col], what="the survey")
     table = pd.crosstab(df[row], df[col])

@@ -7,6 +7,8 @@ Modules: :mod:`~crmlab.survey.likert` (questionnaire, validation, reverse coding
 :mod:`~crmlab.survey.nps` (Net Promoter Score), :mod:`~crmlab.survey.servqual` (gap analysis),
 :mod:`~crmlab.survey.actions` (the CRM action list) and :mod:`~crmlab.survey.study` (a survey study from
 notebook parameters, with its scale-dependent defaults).
+The instruments themselves — the ECSI blocks, item wording, scale and paths, and SERVQUAL's dimensions,
+item labels and scale — are described once, in :mod:`crmlab.datasets.schema.survey` (data layer).
 Everything public is importable from ``crmlab.survey``.
 """
 

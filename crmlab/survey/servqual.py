@@ -28,7 +28,25 @@ from crmlab.stats import adjust_pvalues
 
 def servqual_columns(expectation: str = "E{:02d}", perception: str = "P{:02d}",
                      dimensions: Mapping[str, Sequence[int]] = SERVQUAL_DIMENSIONS) -> pd.DataFrame:
-    """The item map: one row per item number with its dimension and E/P column names."""
+    """The item map: one row per item number with its dimension and E/P column names.
+
+    Parameters
+    ----------
+    expectation, perception : str
+        Format strings of the E and P column names (``"E{:02d}"`` -> ``E01``).
+    dimensions : mapping of str to sequence of int
+        Item numbers per dimension (default: the instrument, :data:`SERVQUAL_DIMENSIONS`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``item``: ``dimension``, ``expectation``, ``perception``.
+
+    Examples
+    --------
+    >>> servqual_columns().loc[5].tolist()
+    ['reliability', 'E05', 'P05']
+    """
     rows = [(i, d, expectation.format(i), perception.format(i)) for d, items in dimensions.items() for i in items]
     numbers = [r[0] for r in rows]
     if len(set(numbers)) != len(numbers):
@@ -61,7 +79,32 @@ def _gap_row(p: pd.Series, e: pd.Series, level: float) -> dict[str, float]:
 
 def gap_scores(data: pd.DataFrame, *, level: float = 0.95, expectation: str = "E{:02d}",
                perception: str = "P{:02d}", dimensions: Mapping[str, Sequence[int]] = SERVQUAL_DIMENSIONS) -> pd.DataFrame:
-    """Per item: mean E, mean P, gap P - E with its t CI, paired t test and Holm-adjusted p."""
+    """Per item: mean E, mean P, gap P - E with its t CI, paired t test and Holm-adjusted p.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent with every E and P column (numbers, no missing answers).
+    level : float, default 0.95
+        Level of the t intervals.
+    expectation, perception : str
+        Format strings of the E and P column names (``"E{:02d}"`` -> ``E01``).
+    dimensions : mapping of str to sequence of int
+        Item numbers per dimension (default: the instrument, :data:`SERVQUAL_DIMENSIONS`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``item``: ``dimension``, ``expectation``, ``perception``, ``gap``, ``se``, ``ci_low``,
+        ``ci_high``, ``t``, ``p`` and ``p_holm`` (:func:`crmlab.stats.adjust_pvalues`, Holm 1979).
+
+    Examples
+    --------
+    >>> from crmlab.datasets import load_servqual_survey
+    >>> data = load_servqual_survey()
+    >>> gap_scores(data).loc[8, "gap"].round(4)  # "delivers at the promised time"
+    np.float64(-0.5925)
+    """
     if not 0 < level < 1:
         raise ParameterError(f"level={level} must be between 0 and 1")
     cols = servqual_columns(expectation, perception, dimensions)
@@ -76,7 +119,29 @@ def gap_scores(data: pd.DataFrame, *, level: float = 0.95, expectation: str = "E
 
 def dimension_scores(data: pd.DataFrame, *, expectation: str = "E{:02d}", perception: str = "P{:02d}",
                      dimensions: Mapping[str, Sequence[int]] = SERVQUAL_DIMENSIONS) -> pd.DataFrame:
-    """Per respondent and dimension: mean expectation, mean perception (wide, MultiIndex columns)."""
+    """Per respondent and dimension: mean expectation, mean perception (wide, MultiIndex columns).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent with every E and P column.
+    expectation, perception : str
+        Format strings of the E and P column names (``"E{:02d}"`` -> ``E01``).
+    dimensions : mapping of str to sequence of int
+        Item numbers per dimension (default: the instrument, :data:`SERVQUAL_DIMENSIONS`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns (``"E"`` or ``"P"``, dimension), one row per respondent.
+
+    Examples
+    --------
+    >>> from crmlab.datasets import load_servqual_survey
+    >>> data = load_servqual_survey()
+    >>> dimension_scores(data).shape
+    (400, 10)
+    """
     cols = servqual_columns(expectation, perception, dimensions)
     _paired(data, cols)
     parts = {}
@@ -93,6 +158,35 @@ def dimension_gaps(data: pd.DataFrame, *, level: float = 0.95, weights: Mapping[
 
     ``weights`` maps each dimension to the column holding the respondent's points (of 100) for it;
     ``attrs["weighted_gap"]`` is then the mean weighted SERVQUAL score with its t CI.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per respondent with every E and P column (and the weight columns).
+    level : float, default 0.95
+        Level of the t intervals.
+    weights : mapping of str to str, optional
+        Dimension -> column of its importance points (summing to 100 per respondent).
+    expectation, perception : str
+        Format strings of the E and P column names (``"E{:02d}"`` -> ``E01``).
+    dimensions : mapping of str to sequence of int
+        Item numbers per dimension (default: the instrument, :data:`SERVQUAL_DIMENSIONS`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``dimension``: ``expectation``, ``perception``, ``gap``, ``se``, ``ci_low``, ``ci_high``,
+        ``t``, ``p``, ``p_holm`` and, with weights, ``weight`` (mean points).
+
+    Examples
+    --------
+    >>> from crmlab.datasets import load_servqual_survey
+    >>> data = load_servqual_survey()
+    >>> gaps = dimension_gaps(data, weights={d: f"W_{d}" for d in SERVQUAL_DIMENSIONS})
+    >>> gaps["gap"].round(3).to_dict()
+    {'tangibles': 0.079, 'reliability': -0.676, 'responsiveness': -0.368, 'assurance': -0.058, 'empathy': -0.253}
+    >>> round(gaps.attrs["weighted_gap"]["mean"], 3)
+    -0.347
     """
     scores = dimension_scores(data, expectation=expectation, perception=perception, dimensions=dimensions)
     dims = list(dict.fromkeys(scores.columns.get_level_values(1)))
@@ -135,6 +229,30 @@ def plot_gaps(gaps: pd.DataFrame, *, ax: plt.Axes | None = None, title: str = "S
     ``names`` labels the bars by name instead of by index (e.g. :data:`SERVQUAL_ITEM_LABELS` for the
     item table, read "5 does what it promises by then"); bars whose interval lies entirely below 0 are
     red, entirely above 0 green.
+
+    Parameters
+    ----------
+    gaps : pandas.DataFrame
+        From :func:`gap_scores` or :func:`dimension_gaps`.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw (a new figure when ``None``).
+    title, label : str
+        Title and y-axis label.
+    names : mapping, optional
+        Bar labels by index value.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from crmlab.datasets import load_servqual_survey
+    >>> data = load_servqual_survey()
+    >>> plot_gaps(dimension_gaps(data)).get_ylabel()
+    'dimension'
+    >>> plt.close("all")
     """
     if ax is None:
         _, ax = plt.subplots()
