@@ -508,7 +508,11 @@ def translate_figure(fig: object, path: Path = LABELS) -> list[str]:
             (ax.set_xlim if axis is ax.xaxis else ax.set_ylim)(limits)
     for artist in fig.findobj(MplText):  # type: ignore[attr-defined]
         if artist not in ticks:
-            artist.set_text(chinese(artist.get_text()))
+            text = artist.get_text()
+            zh = chinese(text)
+            if zh != text:
+                artist.set_text(zh)
+                artist.set_fontstyle("normal")  # CJK fonts have no italic: slanted text would draw as boxes
     return missing
 
 

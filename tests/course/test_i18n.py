@@ -51,7 +51,8 @@ def test_every_exercise_and_question_text_is_in_both_languages(number):
 def test_every_feedback_message_is_in_both_languages():
     for key, text in MESSAGES.items():
         assert set(text) == {"en", "zh"} and text["zh"].strip(), key
-        assert i18n.is_chinese(text["zh"]) or not i18n.needs_translation(text["en"]), key
+        words = re.sub(r"{[^}]*}", "", text["en"])
+        assert i18n.is_chinese(text["zh"]) or not i18n.needs_translation(words), key
         # the Chinese fills the same fields (the English plural "s" has no Chinese)
         assert set(re.findall(r"{(\w+)", text["zh"])) | {"s"} >= set(re.findall(r"{(\w+)", text["en"])), key
 
