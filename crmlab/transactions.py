@@ -109,6 +109,18 @@ PERIOD_UNITS = {
 def check_freq(freq: str, freq_multiplier: float = 1) -> None:
     """Refuse an unknown period ``freq`` or a ``freq_multiplier`` that is not a positive finite number.
 
+    Parameters
+    ----------
+    freq : str
+        A key of :data:`PERIOD_UNITS`: ``"h"``, ``"D"``, ``"W"`` or ``"M"``.
+    freq_multiplier : float, default 1
+        The number of ``freq`` periods in one model time unit (7 for weeks measured in days).
+
+    Raises
+    ------
+    ParameterError
+        When ``freq`` is unknown or ``freq_multiplier`` is not a positive finite number (text included).
+
     Examples
     --------
     >>> check_freq("W", 1)
@@ -136,6 +148,32 @@ def period_codes(dates: np.ndarray | pd.Series | pd.DatetimeIndex, freq: str) ->
 
     Two timestamps are in the same period exactly when their codes are equal, and the difference of
     two codes is the number of whole periods between them (calendar months for ``"M"``).
+
+    Parameters
+    ----------
+    dates : numpy.ndarray, pandas.Series or pandas.DatetimeIndex
+        Naive (UTC) timestamps.
+    freq : str
+        The period: ``"h"``, ``"D"``, ``"W"`` (Monday to Sunday) or ``"M"``; see :data:`PERIOD_UNITS`.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``int64`` period numbers, one per date; period 0 holds 1970-01-01 (for ``"W"``, the week of
+        Monday 1969-12-29 to Sunday 1970-01-04).
+
+    Examples
+    --------
+    >>> dates = pd.to_datetime(["1970-01-01 00:00", "1970-01-31 00:00", "1970-02-01 00:00", "1969-12-31 23:00"])
+    >>> period_codes(dates, "D").tolist()
+    [0, 30, 31, -1]
+    >>> period_codes(dates, "M").tolist()
+    [0, 0, 1, -1]
+
+    2023-12-31 is a Sunday, 2024-01-01 a Monday: weeks 2817 and 2818 ((19723 + 3) // 7 = 2818):
+
+    >>> period_codes(pd.to_datetime(["2023-12-31", "2024-01-01"]), "W").tolist()
+    [2817, 2818]
     """
     check_freq(freq, 1)
     values = np.asarray(dates, dtype="datetime64[ns]")
@@ -159,6 +197,32 @@ def period_sql(column: str, freq: str) -> str:
 
     Integer arithmetic on nanoseconds since 1970, so it is exact to the nanosecond (DuckDB's date
     functions round nanosecond timestamps to microseconds); months from the day number.
+
+    Parameters
+    ----------
+    column : str
+        A SQL expression of type TIMESTAMP (a column name, quoted if need be).
+    freq : str
+        The period, as for :func:`period_codes`.
+
+    Returns
+    -------
+    str
+        The SQL expression of the period number.
+
+    Examples
+    --------
+    >>> period_sql("ts", "D")
+    '(((epoch_ns(ts)) - (((epoch_ns(ts)) % 86400000000000) + 86400000000000) % 86400000000000) // 86400000000000)'
+
+    In DuckDB, the same numbers as :func:`period_codes`:
+
+    >>> import duckdb
+    >>> week = period_sql("TIMESTAMP '2024-01-01'", "W")
+    >>> day = period_sql("TIMESTAMP '1969-12-31 23:00'", "D")
+    >>> month = period_sql("TIMESTAMP '2024-01-15'", "M")
+    >>> duckdb.sql(f"SELECT {week}, {day}, {month}").fetchall()
+    [(2818, -1, 648)]
     """
     check_freq(freq, 1)
     ns = f"epoch_ns({column})"
@@ -179,6 +243,16 @@ def period_sql(column: str, freq: str) -> str:
 
 def check_date_format(date_format: str | None) -> None:
     """Refuse a ``date_format`` that is not text or uses an unknown ``strftime`` directive.
+
+    Parameters
+    ----------
+    date_format : str or None
+        A ``strftime`` format using only :data:`DATE_DIRECTIVES`; ``None`` (infer the format) passes.
+
+    Raises
+    ------
+    ParameterError
+        When ``date_format`` is not a non-empty text or names an unknown directive.
 
     Examples
     --------
@@ -205,6 +279,24 @@ def to_timestamp(value: Any, name: str) -> pd.Timestamp:
 
     Text, ``datetime`` and ``Timestamp`` values are accepted; an offset is converted to UTC. Numbers,
     missing values, unparsable text and dates outside the admissible range are refused.
+
+    Parameters
+    ----------
+    value : Any
+        The date argument.
+    name : str
+        The argument's name in messages.
+
+    Returns
+    -------
+    pandas.Timestamp
+        A naive timestamp in UTC, in nanoseconds.
+
+    Raises
+    ------
+    ParameterError
+        When ``value`` is a number, missing, not a date, or outside :data:`EARLIEST_DATE` to
+        :data:`LATEST_DATE`.
 
     Examples
     --------
@@ -233,7 +325,46 @@ def to_timestamp(value: Any, name: str) -> pd.Timestamp:
 
 
 def leave_out_after_end(n_after: int, n_rows: int, end: pd.Timestamp, date_col: str, *, stacklevel: int = 3) -> None:
-    """The one rule for rows after the observation end: left out and counted; all of them is an error."""
+    """The one rule for rows after the observation end: left out and counted; all of them is an error.
+
+    Parameters
+    ----------
+    n_after : int
+        The number of rows in a period after that of ``end``.
+    n_rows : int
+        The number of rows of the log.
+    end : pandas.Timestamp
+        The observation end, as messages show it.
+    date_col : str
+        The date column, named in the error.
+    stacklevel : int, default 3
+        Passed to :func:`warnings.warn`, so that the warning points at the user's call.
+
+    Raises
+    ------
+    DataValidationError
+        When every row is after ``end`` (``n_after == n_rows > 0``).
+
+    Warns
+    -----
+    CrmlabWarning
+        Counting the rows left out, when some but not all are after ``end``.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> leave_out_after_end(0, 5, pd.Timestamp("2024-01-31"), "date")
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     leave_out_after_end(2, 5, pd.Timestamp("2024-01-31"), "date")
+    >>> print(caught[0].message)
+    2 transaction row(s) dated after observation_end 2024-01-31 00:00:00 (in a later period) were left out of the summary; move observation_end later to include them
+    >>> leave_out_after_end(5, 5, pd.Timestamp("2024-01-31"), "date")
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.DataValidationError: column 'date': every transaction is after observation_end 2024-01-31 00:00:00
+    How to fix: pass an observation_end on or after the first transaction
+    """
     if n_after and n_after == n_rows:
         raise DataValidationError(
             f"every transaction is after observation_end {end}", column=date_col,
@@ -270,10 +401,51 @@ def check_customer_ids(values: pd.Series, *, column: str, data: pd.DataFrame | N
     and the text rules run on the distinct ids only, so a log of millions of rows costs one pass over
     the rows plus vectorised string operations on its customers.
 
+    Parameters
+    ----------
+    values : pandas.Series
+        The customer id of each row.
+    column : str
+        The id column's name, in messages.
+    data : pandas.DataFrame, optional
+        The table, to show an excerpt of offending rows.
+
     Returns
     -------
     CustomerCodes
         The codes of the rows, for the summary kernel to reuse.
+
+    Raises
+    ------
+    DataValidationError
+        Naming the rows whose id is missing or blank.
+
+    Warns
+    -----
+    CrmlabWarning
+        Counting the rows whose id looks like a missing value (``"NULL"``), and the distinct ids that are
+        one number written two ways (``"7"`` and ``"7.0"``); both are kept as customers.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> check_customer_ids(pd.Series(["b", "a", "b"]), column="id").codes.tolist()
+    [1, 0, 1]
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     coded = check_customer_ids(pd.Series(["7", "7.0", "NULL"]), column="id")
+    >>> len(set(coded.codes.tolist()))
+    3
+    >>> for warning in caught:
+    ...     print(str(warning.message).split(";")[0])
+    column 'id': 1 row(s) have a customer id that looks like a missing value (['NULL'])
+    column 'id': 2 distinct customer ids are the same number written in different ways (e.g. '7', '7.0')
+    >>> check_customer_ids(pd.Series(["a", " "]), column="id")
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.DataValidationError: column 'id': missing customer id (blank)
+    1 offending row(s): [1]
+    How to fix: fill in or remove these rows
     """
     check_rows(values.isna(), column=column, problem="missing customer id", fix="fill in or remove these rows",
                data=data)
@@ -344,6 +516,27 @@ def parse_dates(
     values: pd.Series, *, column: str, date_format: str | None = None, data: pd.DataFrame | None = None
 ) -> pd.Series:
     """Dates as naive UTC ``datetime64[ns]``, by the rules of this module (see its docstring).
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The date of each row: text, datetimes, or numbers with a ``date_format``.
+    column : str
+        The date column's name, in messages.
+    date_format : str, optional
+        ``strftime`` format of the dates; required when they are stored as numbers (``20240131``).
+    data : pandas.DataFrame, optional
+        The table, to show an excerpt of offending rows.
+
+    Returns
+    -------
+    pandas.Series
+        ``datetime64[ns]``, naive, in UTC (values with an offset converted), with ``values``' index.
+
+    Raises
+    ------
+    DataValidationError
+        Naming the rows of missing, unparsable or out-of-range dates, or of offsets mixed with none.
 
     Examples
     --------
@@ -418,7 +611,39 @@ def _parse_text_dates(values: pd.Series, column: str, date_format: str | None, d
 
 
 def parse_amounts(values: pd.Series, *, column: str, data: pd.DataFrame | None = None) -> pd.Series:
-    """Amounts as float64, by the rules of this module (see its docstring)."""
+    """Amounts as float64, by the rules of this module (see its docstring).
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The amount of each row: numbers, or text that reads as a number.
+    column : str
+        The amount column's name, in messages.
+    data : pandas.DataFrame, optional
+        The table, to show an excerpt of offending rows.
+
+    Returns
+    -------
+    pandas.Series
+        ``float64`` amounts with ``values``' index.
+
+    Raises
+    ------
+    DataValidationError
+        Naming the rows of missing (including ``"NA"``, ``"-"``), non-numeric, boolean, infinite or
+        negative amounts, or of amounts whose sum overflows.
+
+    Examples
+    --------
+    >>> parse_amounts(pd.Series(["10", " 12.5", "0"]), column="amount").tolist()
+    [10.0, 12.5, 0.0]
+    >>> parse_amounts(pd.Series(["10", "1,200.50"]), column="amount")
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.DataValidationError: column 'amount': amount is not a number
+    1 offending row(s): [1]
+    How to fix: remove currency symbols and thousands separators (e.g. '1,200.50' -> 1200.50)
+    """
     if values.dtype.kind == "b" or (
         values.dtype == object and values.map(lambda v: isinstance(v, (bool, np.bool_))).any()
     ):
@@ -511,7 +736,31 @@ def validate_log(
 
 
 def check_columns(columns: Sequence[Any], *, what: str = "the transaction log") -> None:
-    """Refuse a table whose header names a column twice (which of the two would be meant?)."""
+    """Refuse a table whose header names a column twice (which of the two would be meant?).
+
+    Names are compared as text, so the number ``1`` and the text ``"1"`` are the same name.
+
+    Parameters
+    ----------
+    columns : sequence
+        The column names (a DataFrame's ``columns``, or a header's names).
+    what : str, default "the transaction log"
+        How the message names the table.
+
+    Raises
+    ------
+    DataValidationError
+        Naming every column that appears more than once.
+
+    Examples
+    --------
+    >>> check_columns(["id", "date", "amount"])
+    >>> check_columns(["id", "date", "id"], what="log.csv")
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.DataValidationError: column 'id': log.csv has the column name(s) ['id'] more than once
+    How to fix: rename the columns so every name is unique
+    """
     names = pd.Index([str(c) for c in columns])
     twice = sorted(set(names[names.duplicated()]))
     if twice:
@@ -527,6 +776,18 @@ def check_columns(columns: Sequence[Any], *, what: str = "the transaction log") 
 
 def header_names(line: str, sep: str = ",") -> list[str]:
     """The column names of a CSV/TSV header line (quotes as the csv module reads them, blanks stripped).
+
+    Parameters
+    ----------
+    line : str
+        The first line of the file (a trailing line break is ignored).
+    sep : str, default ","
+        The field separator (``"\\t"`` for TSV).
+
+    Returns
+    -------
+    list of str
+        The names, in order; empty for an empty line.
 
     Examples
     --------
@@ -545,6 +806,40 @@ def read_table(
     allowed; a file that is not in ``encoding`` is refused with the encodings to try (Chinese
     spreadsheet exports are often GBK/GB18030: ``encoding="gb18030"``). A header that names a column
     twice is refused.
+
+    Parameters
+    ----------
+    source : str, os.PathLike or pandas.DataFrame
+        A ``.csv``, ``.txt``, ``.tsv`` (each optionally ``.gz``), ``.parquet`` or ``.pq`` file, or a table
+        to copy.
+    encoding : str, default "utf-8"
+        The text encoding of a CSV/TSV file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table; CSV/TSV cells as text, empty cells missing.
+
+    Raises
+    ------
+    DataFileError
+        When the file is missing, of an unknown type, in another encoding, separated by another character,
+        or has a row with more fields than the header.
+    EmptyDataError
+        When the file has 0 bytes.
+    DataValidationError
+        When a column name appears twice.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "log.csv"
+    ...     _ = path.write_text("id,date,amount\\n007,2024-01-31,10\\nb,2024-02-01,\\n", encoding="utf-8")
+    ...     table = read_table(path)
+    >>> table.to_dict("list")
+    {'id': ['007', 'b'], 'date': ['2024-01-31', '2024-02-01'], 'amount': ['10', nan]}
     """
     if isinstance(source, pd.DataFrame):
         check_columns(source.columns, what="the table")
