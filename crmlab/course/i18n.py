@@ -275,7 +275,8 @@ def glossary_problems(nb: Mapping, glossary: Mapping[str, str]) -> list[str]:
     glossary
         English term → Chinese term. A trailing abbreviation in parentheses, "customer relationship
         management (CRM)", is not part of the English term looked for; the match is case-insensitive
-        on whole words.
+        on whole words, outside quotations (a quoted definition or the English gloss of a paper's
+        title is the source's wording, not the course's).
 
     Returns
     -------
@@ -293,11 +294,16 @@ def glossary_problems(nb: Mapping, glossary: Mapping[str, str]) -> list[str]:
     patterns = {en: re.compile(r"(?<![\w-])" + re.escape(_bare_term(en)) + r"(?![\w-])", re.I)
                 for en in glossary if _bare_term(en)}
     for k, (en_text, zh_text) in enumerate(pairs(nb), start=1):
+        # quotations and glossed titles ("Enterprise CRM in the network environment") are the source's words
+        en_text = _QUOTED.sub(" ", en_text)
         for en, pattern in patterns.items():
             if pattern.search(en_text) and glossary[en] not in zh_text:
                 problems.append(f"pair {k} ({en_text.strip()[:40]!r}): {_bare_term(en)!r} is {glossary[en]}, "
                                 "not used in the Chinese text")
     return problems
+
+
+_QUOTED = re.compile(r'"[^"]{1,300}"|“[^”]{1,300}”')
 
 
 def _bare_term(term: str) -> str:
