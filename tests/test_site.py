@@ -185,6 +185,9 @@ def test_student_edition_builds_and_executes_cleanly_in_both_languages(tmp_path)
                 for o in c.outputs
             ]
             assert exercise_outputs and all(no_answer in text for text in exercise_outputs), (lang, path.name)
+            demonstrated = ["".join(o.get("text", "") for o in c.outputs)
+                            for c in nb.cells if c.cell_type == "code" and "translate_message(" in c.source]
+            assert all(i18n.is_chinese(text) == (lang == "zh") for text in demonstrated), (lang, path.name)
             assert (folder / path.with_suffix(".html").name).is_file()
 
 

@@ -522,6 +522,43 @@ def translate_figure(fig: object, path: Path = LABELS) -> list[str]:
     return missing
 
 
+def translate_message(message: object, lang: Language | None = None, path: Path = LABELS) -> str:
+    """A message crmlab printed (an error a notebook demonstrates) in ``lang``, line by line.
+
+    Each line is looked up in the label table, indentation kept; a line the table does not have (a
+    data row, a value) is left as it is. In English the message is returned unchanged.
+
+    Parameters
+    ----------
+    message
+        The message, or the exception whose message it is.
+    lang
+        The language (default: the current one).
+    path
+        The label table.
+
+    Returns
+    -------
+    str
+        The message in ``lang``.
+
+    Examples
+    --------
+    >>> from crmlab.errors import DataValidationError
+    >>> translate_message(DataValidationError("column 'spend': negative amount"), "en")
+    "column 'spend': negative amount"
+    """
+    text = str(message)
+    if (lang or language()) == "en":
+        return text
+    out = []
+    for line in text.split("\n"):
+        body = line.lstrip()
+        zh = translate_label(body, path) if body and needs_translation(body) else None
+        out.append(line[: len(line) - len(body)] + zh if zh is not None else line)
+    return "\n".join(out)
+
+
 def cjk_font() -> str | None:
     """The first of :data:`CJK_FONTS` that matplotlib can find, or ``None``.
 
