@@ -209,11 +209,11 @@ EXERCISES = [
                   "of 10% a year, what is the discounted expected residual lifetime (DERL, in yearly payments) of a "
                   "high-end customer who has renewed 7 times?",
             "zh": "用 sBG 模型拟合 Fader 与 Hardie（2007）的高端队列第 0-7 年的数据。在 10% 的年折现率下，一位已续约"
-                  " 7 次的高端客户的折现预期剩余生命期（DERL，以年度付款计）是多少？",
+                  " 7 次的高端客户的折现预期剩余生命期（DERL，以年度付款次数计）是多少？",
         },
         expected=lambda: float(clv.discounted_expected_residual_lifetime(_sbg("high_end"), 7, 0.10)),
         decimals=2,
-        unit={"en": "yearly payments", "zh": "年度付款"},
+        unit={"en": "yearly payments", "zh": "年度付款次数"},
         hints=(
             {"en": "Seven renewals tell you this customer's churn probability is probably low; the model updates "
                    "theta to Beta(gamma, delta + 7) and sums the discounted survival from the next renewal on.",
