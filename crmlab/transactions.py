@@ -106,6 +106,26 @@ PERIOD_UNITS = {
 }
 
 
+class TimeUnit(NamedTuple):
+    """A model time unit: the period ``freq`` it is counted in, how many periods make one unit
+    (``multiplier``), its ``name`` and how many units make a year of 365.25 days (``per_year``)."""
+
+    freq: str
+    multiplier: float
+    name: str
+    per_year: float
+
+
+#: The model time units a user picks by letter (``crmlab clv --freq``): a day, a week of 7 days counted
+#: from each customer's first purchase day (periods of ``"D"``, multiplier 7), a calendar month. Each is
+#: stated in the periods of :data:`PERIOD_UNITS`, the one definition of a period.
+TIME_UNITS = {
+    "D": TimeUnit("D", 1.0, "day", 365.25),
+    "W": TimeUnit("D", 7.0, "week", 365.25 / 7),
+    "M": TimeUnit("M", 1.0, "month", 12.0),
+}
+
+
 def check_freq(freq: str, freq_multiplier: float = 1) -> None:
     """Refuse an unknown period ``freq`` or a ``freq_multiplier`` that is not a positive finite number.
 

@@ -44,6 +44,18 @@ class ShiftedBetaGeometricModel:
     :func:`crmlab.clv.fit` attaches (``standard_errors_``, ``log_likelihood_``, ``n_customers_``, ...).
 
     ``survivors_`` holds the data it was fitted to: one column per cohort, one row per period.
+
+    Parameters
+    ----------
+    None
+        Built by :func:`crmlab.clv.fit` with ``model="sbg"``.
+
+    Examples
+    --------
+    >>> from crmlab.clv import fit
+    >>> model = fit([1000, 631, 468, 382, 326, 289, 262, 241], model="sbg")  # FH (2007), regular
+    >>> model.params_.round(3).tolist()
+    [0.704, 1.182]
     """
 
     model_name_ = "sbg"
@@ -65,6 +77,25 @@ def survivor_table(survivors: ArrayLike | pd.DataFrame | Mapping[str, ArrayLike]
     Accepts one cohort (a list, array or Series: the first entry is the cohort size), several cohorts as a
     DataFrame (one column each) or as a mapping ``{name: survivors}`` of possibly different lengths.
     Refuses negative, non-whole or increasing counts and cohorts with fewer than two periods.
+
+    Parameters
+    ----------
+    survivors : list, array, Series, DataFrame or mapping
+        Customers still active at the start of each period, the first entry the cohort size.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One column per cohort (float), rows = periods 0..n.
+
+    Examples
+    --------
+    >>> survivor_table({"a": [100, 60], "b": [50, 40, 30]})
+                a     b
+    period             
+    0       100.0  50.0
+    1        60.0  40.0
+    2         NaN  30.0
     """
     if isinstance(survivors, pd.DataFrame):
         table = survivors.copy()
@@ -124,6 +155,21 @@ def churn_patterns(table: pd.DataFrame) -> pd.DataFrame:
 
     Customers lost between periods t-1 and t churned in period t: P(T = t); the survivors of a cohort
     observed to period n contribute S(n).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`survivor_table`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``period``, ``alive`` (1 for the survivors at the last period) and ``weights`` (customers).
+
+    Examples
+    --------
+    >>> churn_patterns(survivor_table([100, 60, 45]))[["period", "alive", "weights"]].to_dict("list")
+    {'period': [1.0, 2.0, 2.0], 'alive': [0.0, 0.0, 1.0], 'weights': [40.0, 15.0, 45.0]}
     """
     rows = []
     for column in table.columns:
@@ -138,7 +184,25 @@ def churn_patterns(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def sbg_loglik(params: np.ndarray, period: np.ndarray, alive: np.ndarray) -> np.ndarray:
-    """log P(T = t) for churners, log S(n) for survivors (Fader & Hardie 2007)."""
+    """log P(T = t) for churners, log S(n) for survivors (Fader & Hardie 2007).
+
+    Parameters
+    ----------
+    params : numpy.ndarray
+        (gamma, delta).
+    period, alive : numpy.ndarray
+        Churn period t (or last observed period n) and whether the customer is still active.
+
+    Returns
+    -------
+    numpy.ndarray
+        One log-likelihood per row.
+
+    Examples
+    --------
+    >>> sbg_loglik(np.array([1.0, 1.0]), np.array([1, 2]), np.array([0, 1])).round(4).tolist()
+    [-0.6931, -1.0986]
+    """
     gamma, delta = params
     base = betaln(gamma, delta)
     churned = betaln(gamma + 1, delta + period - 1) - base
@@ -210,6 +274,13 @@ def retention_rate(model: ShiftedBetaGeometricModel, t: ArrayLike) -> pd.Series 
     -------
     float, array or Series
         r_t, shaped like ``t``.
+
+    Examples
+    --------
+    >>> from crmlab.clv import fit
+    >>> model = fit([1000, 631, 468, 382, 326, 289, 262, 241], model="sbg")  # FH (2007), regular
+    >>> round(retention_rate(model, 1), 3)
+    0.627
     """
     gamma, delta = _params(model)
     values, index = _periods(t, "t", 1)
@@ -240,6 +311,13 @@ def discounted_expected_lifetime(model: ShiftedBetaGeometricModel, discount_rate
     -------
     float
         DEL, in payments of 1.
+
+    Examples
+    --------
+    >>> from crmlab.clv import fit
+    >>> model = fit([1000, 631, 468, 382, 326, 289, 262, 241], model="sbg")  # FH (2007), regular
+    >>> round(discounted_expected_lifetime(model, 0.10), 3)
+    3.695
     """
     gamma, delta = _params(model)
     d = _check_rate(discount_rate)
@@ -297,6 +375,13 @@ def projection(model: ShiftedBetaGeometricModel, periods: int, cohort_size: floa
     -------
     DataFrame
         Index ``period``; columns ``survivors`` (cohort_size x S(t)) and ``retention_rate`` (NaN at t = 0).
+
+    Examples
+    --------
+    >>> from crmlab.clv import fit
+    >>> model = fit([1000, 631, 468, 382, 326, 289, 262, 241], model="sbg")  # FH (2007), regular
+    >>> projection(model, 2, cohort_size=1000)["survivors"].round(1).tolist()
+    [1000.0, 626.7, 473.8]
     """
     if not isinstance(periods, (int, np.integer)) or periods < 1:
         raise ParameterError(f"periods={periods!r} must be a whole number >= 1")

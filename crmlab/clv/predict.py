@@ -1,6 +1,11 @@
-"""What a fitted "buy till you die" model says about the future: discounted expected residual
-transactions (DERT), the distribution of purchase counts P(X(t) = x), and the calibration-period
-frequency fit that checks the model against the data it was fitted to.
+"""What a fitted model says about the future, customer by customer.
+
+* E[X(T, T+t) | x, t_x, T] (:func:`expected_purchases`), P(alive) (:func:`probability_alive`), E[X(t)]
+  (:func:`expected_repeat_purchases`), the Gamma-Gamma expected spend (:func:`expected_spend`) and CLV
+  over a horizon (:func:`customer_lifetime_value`); one customer's P(alive) history (:func:`alive_path`);
+* discounted expected residual transactions (:func:`dert`) and the distribution of purchase counts
+  P(X(t) = x) (:func:`purchase_count_pmf`);
+* predictions for millions of customers, chunk by chunk, into Parquet (:func:`predict_to_parquet`).
 
 Formulas and sources:
 
@@ -21,22 +26,371 @@ Formulas and sources:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 from scipy.special import betainc, betaln, exp1, gammaincc, gammaln, hyp2f1, roots_jacobi, roots_legendre
 from scipy.special import gamma as gamma_function
 
-from crmlab.clv.models import BTYD_MODELS, log_likelihood_rows, model_name, probability_alive
-from crmlab.errors import DataValidationError, ParameterError
+from crmlab.clv import fitters as lt
+from crmlab.clv.engines.common import require_module
+from crmlab.clv.likelihoods import ArrayLike, bgbb_loglik
+from crmlab.clv.models import BTYD_MODELS, model_name, model_spec, require_model
+from crmlab.errors import DataFileError, DataValidationError, EmptyDataError, MissingColumnError, ParameterError
+from crmlab.transactions import check_freq, leave_out_after_end, period_codes, to_timestamp, validate_log
 
-ArrayLike = pd.Series | np.ndarray | Sequence[float] | float
+def _as_arrays(*values: ArrayLike) -> tuple[list[np.ndarray], pd.Index | None]:
+    index = next((v.index for v in values if isinstance(v, pd.Series)), None)
+    arrays = [np.asarray(v, dtype=float) for v in values]
+    return arrays, index
 
-#: Gauss-Jacobi nodes over the drop-out probability (BG/NBD, MBG/NBD DERT) and Gauss-Legendre nodes
-#: over the drop-out time (Pareto/NBD pmf): both integrands are analytic on the closed interval, and
-#: these orders give about 12 significant digits (see tests/test_clv_predict.py).
+
+def _output(values: np.ndarray, index: pd.Index | None, name: str, *inputs: np.ndarray) -> pd.Series | np.ndarray | float:
+    """A Series on the inputs' index, an array shaped like the broadcast inputs, or a float for scalars."""
+    shape = np.broadcast(*inputs).shape if inputs else np.shape(values)
+    values = np.broadcast_to(np.asarray(values, dtype=float).reshape(()) if np.size(values) == 1 else values, shape)
+    if index is not None:
+        return pd.Series(np.array(values), index=index, name=name)
+    return float(values) if values.ndim == 0 else np.array(values)
+
+
+def expected_purchases(
+    model: lt.BaseFitter, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike, t: ArrayLike
+) -> pd.Series | np.ndarray | float:
+    """E[X(T, T+t) | x, t_x, T]: expected purchases in the next ``t`` time units (BG/NBD: FHL eq. 10).
+
+    For BG/BB, ``T`` is the number of past opportunities and ``t`` the number of future ones.
+    Returns a Series when any input is a Series (its index kept), an array for arrays, a float for
+    scalars.
+
+    Parameters
+    ----------
+    model : fitted BG/NBD, Pareto/NBD, MBG/NBD or BG/BB model
+    frequency, recency, T : array-like
+        x, t_x and T.
+    t : array-like
+        The horizon, >= 0.
+
+    Returns
+    -------
+    Series, array or float
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from crmlab.clv.fitters import BetaGeoFitter
+    >>> bgnbd = BetaGeoFitter()
+    >>> bgnbd.params_ = pd.Series({"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426})  # FHL (2005a), CDNOW
+    >>> round(expected_purchases(bgnbd, 2, 30.43, 38.86, 39), 3)  # Hardie's spreadsheet: 1.226
+    1.226
+    """
+    spec = model_spec(model)
+    (x, t_x, age, horizon), index = _as_arrays(frequency, recency, T, t)
+    if np.any(horizon < 0):
+        raise ParameterError("t (the forecast horizon) must be >= 0")
+    if spec.name == "gamma_gamma":
+        raise ParameterError("the Gamma-Gamma model predicts spend, not purchases; pass a BTYD model")
+    require_model(spec, BTYD_MODELS, "expected_purchases")
+    with np.errstate(all="ignore"):  # BG/BB reads (t, x, t_x, T) as (future, x, t_x, past) opportunities
+        out = model.conditional_expected_number_of_purchases_up_to_time(horizon, x, t_x, age)
+    return _output(np.where(horizon == 0, 0.0, out), index, "expected_purchases", x, t_x, age, horizon)
+
+
+def probability_alive(
+    model: lt.BaseFitter, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike, at: str = "next"
+) -> pd.Series | np.ndarray | float:
+    """P(alive | x, t_x, T): the probability that a customer with this history has not dropped out.
+
+    Parameters
+    ----------
+    model : fitted BG/NBD, Pareto/NBD, MBG/NBD or BG/BB model
+    frequency, recency, T : array-like
+        x, t_x and T (for BG/BB: repeat transactions, the opportunity of the last one, and the number
+        n of opportunities observed).
+    at : {"next", "last"}
+        BG/BB only. ``"next"`` (default): P(alive at opportunity n + 1), the customer is still there to
+        act at the next opportunity, which is what Fader, Hardie & Shang (2010) tabulate:
+        B(alpha + x, beta + n - x) B(gamma, delta + n + 1) / (B(alpha, beta) B(gamma, delta) L).
+        ``"last"``: P(alive at opportunity n), the last one observed; it is 1 for anyone who
+        transacted at n (t_x = n), since death happens only between opportunities. For the
+        continuous-time models both mean P(alive at T) (BG/NBD: Fader, Hardie & Lee 2008, note 021;
+        Pareto/NBD: eq. 36 of Fader & Hardie's note 009).
+
+    Returns
+    -------
+    Series, array or float
+        As the inputs (a Series keeps their index).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from crmlab.clv.fitters import BetaGeoFitter
+    >>> bgnbd = BetaGeoFitter()
+    >>> bgnbd.params_ = pd.Series({"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426})  # FHL (2005a), CDNOW
+    >>> round(probability_alive(bgnbd, 2, 30.43, 38.86), 3)
+    0.727
+    """
+    spec = model_spec(model)
+    if at not in ("next", "last"):
+        raise ParameterError(f'at={at!r}: use "next" (the next opportunity) or "last" (the last one observed)')
+    if spec.name == "gamma_gamma":
+        raise ParameterError("the Gamma-Gamma model has no P(alive); pass a BTYD model")
+    require_model(spec, BTYD_MODELS, "probability_alive")
+    (x, t_x, age), index = _as_arrays(frequency, recency, T)
+    with np.errstate(all="ignore"):
+        if spec.name == "bgbb":
+            params = model.params_[list(spec.params)].to_numpy(dtype=float)
+            alpha, beta, gamma, delta = params
+            xs, ts, ns = (v.ravel() for v in np.broadcast_arrays(np.atleast_1d(x), np.atleast_1d(t_x), np.atleast_1d(age)))
+            ahead = 1.0 if at == "next" else 0.0
+            log_alive = (betaln(alpha + xs, beta + ns - xs) - betaln(alpha, beta)
+                         + betaln(gamma, delta + ns + ahead) - betaln(gamma, delta))
+            out = np.exp(log_alive - bgbb_loglik(params, xs, ts, ns)).reshape(np.broadcast(x, t_x, age).shape)
+        else:
+            out = model.conditional_probability_alive(x, t_x, age)
+    return _output(out, index, "p_alive", x, t_x, age)
+
+
+def expected_repeat_purchases(model: lt.BaseFitter, t: ArrayLike) -> pd.Series | np.ndarray:
+    """E[X(t)]: expected repeat purchases of a just-acquired customer within ``t`` time units.
+
+    BG/NBD: FHL (2005a) eq. (9); Pareto/NBD and MBG/NBD: their analogues (lifetimes). BG/BB: ``t`` is a
+    whole number n of transaction opportunities and, Fader, Hardie & Shang (2010),
+    E[X(n)] = alpha/(alpha + beta) * delta/(gamma - 1) * [1 - G(gamma + delta) G(1 + delta + n) /
+    (G(gamma + delta + n) G(1 + delta))], G the gamma function.
+
+    Parameters
+    ----------
+    model : fitted BTYD model
+    t : array-like
+        Time since acquisition (BG/BB: opportunities).
+
+    Returns
+    -------
+    Series, array or float
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from crmlab.clv.fitters import BetaGeoFitter
+    >>> bgnbd = BetaGeoFitter()
+    >>> bgnbd.params_ = pd.Series({"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426})  # FHL (2005a), CDNOW
+    >>> round(expected_repeat_purchases(bgnbd, 78), 4)
+    1.8605
+    """
+    spec = model_spec(model)
+    require_model(spec, BTYD_MODELS, "expected_repeat_purchases")
+    (horizon,), index = _as_arrays(t)
+    if np.any(horizon < 0):
+        raise ParameterError("t must be >= 0")
+    if spec.name == "bgbb":
+        if np.any(horizon % 1 != 0):
+            raise ParameterError("for BG/BB, t counts transaction opportunities: whole numbers only")
+        alpha, beta, gamma, delta = model.params_[list(spec.params)]
+        ratio = np.exp(gammaln(gamma + delta) + gammaln(1 + delta + horizon) - gammaln(gamma + delta + horizon)
+                       - gammaln(1 + delta))
+        # (1 - ratio) / (gamma - 1) is continuous at gamma = 1; keep the closed form away from it
+        out = alpha / (alpha + beta) * delta * (1 - ratio) / (gamma - 1)
+        return _output(out, index, "expected_repeat_purchases", horizon)
+    out = np.where(horizon > 0, model.expected_number_of_purchases_up_to_time(np.maximum(horizon, 1e-12)), 0.0)
+    return _output(out, index, "expected_repeat_purchases", horizon)
+
+
+def expected_spend(
+    model: lt.BaseFitter, frequency: ArrayLike, monetary_value: ArrayLike
+) -> pd.Series | np.ndarray | float:
+    """E[Z | x, mbar]: a customer's expected spend per transaction under the Gamma-Gamma model.
+
+    E[Z | p, q, v, x, mbar] = (q - 1)/(p x + q - 1) * v p/(q - 1) + p x/(p x + q - 1) * mbar
+    = p (v + x mbar) / (p x + q - 1), a weighted mean of the population mean v p/(q - 1) and the
+    customer's own mean spend mbar over x transactions (Fader, Hardie & Lee 2005b, "RFM and CLV",
+    eq. 5; Fader & Hardie's note 025). Customers with x = 0 get the population mean.
+
+    Parameters
+    ----------
+    model : a fitted Gamma-Gamma model (``fit(summary, "gamma_gamma")``), q > 1
+    frequency : array-like
+        x, the number of transactions the mean is over (repeat transactions in the summaries).
+    monetary_value : array-like
+        mbar, the customer's mean spend per transaction (ignored where x = 0).
+
+    Returns
+    -------
+    Series, array or float
+        As the inputs (a Series keeps their index).
+
+    Examples
+    --------
+    With p = 6.25, q = 3.74, v = 15.44 (CDNOW), a customer with x = 2 and mbar = 23.72 expects
+    6.25 (15.44 + 2 x 23.72) / (12.5 + 2.74) = 25.78 per transaction.
+    """
+    spec = model_spec(model)
+    if spec.name != "gamma_gamma":
+        raise ParameterError(f"expected_spend needs a Gamma-Gamma model, not {spec.label}: fit(summary, 'gamma_gamma')")
+    p, q, v = (float(model.params_[k]) for k in ("p", "q", "v"))
+    if q <= 1:
+        raise ParameterError(f"the Gamma-Gamma mean spend needs q > 1 (fitted q = {q:.3g}): the population mean is infinite")
+    (x, m), index = _as_arrays(frequency, monetary_value)
+    if np.any(x < 0) or np.any(~np.isfinite(x)):
+        raise ParameterError("frequency must be finite and >= 0")
+    if np.any((x > 0) & ~(m >= 0)):
+        raise ParameterError("monetary_value must be a finite number >= 0 where frequency > 0")
+    repeat = x > 0
+    out = p * (v + np.where(repeat, x * np.where(repeat, m, 0.0), 0.0)) / (p * x + q - 1)
+    return _output(out, index, "expected_spend", x, m)
+
+
+def customer_lifetime_value(
+    model: lt.BaseFitter,
+    spend_model: lt.BaseFitter,
+    frequency: ArrayLike,
+    recency: ArrayLike,
+    T: ArrayLike,
+    monetary_value: ArrayLike,
+    *,
+    horizon: int = 12,
+    period_length: float = 1.0,
+    discount_rate: float = 0.01,
+    margin: float = 1.0,
+) -> pd.Series | np.ndarray:
+    """Discounted expected margin over ``horizon`` periods of ``period_length`` model time units.
+
+    CLV = margin * E[Z | x, mbar] * sum_{k=1..H} (E[X(k L)] - E[X((k-1) L)]) / (1 + d)^k, with
+    E[X(t)] the BTYD model's conditional expectation and E[Z | x, mbar] the Gamma-Gamma expected spend
+    per transaction (:func:`expected_spend`, FHL 2005b, eq. 5). E.g. a model in weeks with ``period_length=52/12`` and
+    ``discount_rate=0.01`` discounts monthly at 1% over ``horizon=12`` months.
+
+    Parameters
+    ----------
+    model : fitted BTYD model
+    spend_model : fitted Gamma-Gamma model
+    frequency, recency, T, monetary_value : array-like
+    horizon : int, default 12
+        Periods.
+    period_length : float, default 1.0
+        Model time units per period.
+    discount_rate : float, default 0.01
+        Per period.
+    margin : float, default 1.0
+        In (0, 1].
+
+    Returns
+    -------
+    Series, array or float
+        Named ``clv``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from crmlab.clv.fitters import BetaGeoFitter
+    >>> bgnbd = BetaGeoFitter()
+    >>> bgnbd.params_ = pd.Series({"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426})  # FHL (2005a), CDNOW
+    >>> from crmlab.clv.fitters import GammaGammaFitter
+    >>> gg = GammaGammaFitter()
+    >>> gg.params_ = pd.Series({"p": 6.25, "q": 3.74, "v": 15.44})
+    >>> round(customer_lifetime_value(bgnbd, gg, 2, 30.43, 38.86, 23.72, horizon=1, period_length=39,
+    ...                               discount_rate=0.0), 2)  # E[X] 1.226 x E[Z] 25.78
+    31.62
+    """
+    if model_spec(spend_model).name != "gamma_gamma":
+        raise ParameterError("spend_model must be a Gamma-Gamma model: crmlab.clv.fit(summary, 'gamma_gamma')")
+    if not (isinstance(horizon, (int, np.integer)) and horizon >= 1):
+        raise ParameterError(f"horizon={horizon!r} must be a whole number of periods >= 1")
+    if period_length <= 0 or discount_rate <= -1 or not 0 < margin <= 1:
+        raise ParameterError(
+            "need period_length > 0, discount_rate > -1 (per period, e.g. 0.01 = 1%) and 0 < margin <= 1"
+        )
+    (x, t_x, age, m), index = _as_arrays(frequency, recency, T, monetary_value)
+    spend = np.asarray(expected_spend(spend_model, x, m), dtype=float)
+    cumulative = np.column_stack(
+        [np.zeros(len(np.atleast_1d(x)))]
+        + [np.atleast_1d(expected_purchases(model, x, t_x, age, k * period_length)) for k in range(1, horizon + 1)]
+    )
+    discount = (1.0 + discount_rate) ** -np.arange(1, horizon + 1)
+    value = margin * spend * (np.diff(cumulative, axis=1) @ discount)
+    return _output(value, index, "clv", x, t_x, age, m)
+
+
+def alive_path(
+    model: lt.BaseFitter,
+    transactions: pd.DataFrame,
+    customer: object,
+    observation_end: str | pd.Timestamp | None = None,
+    customer_col: str = "customer_id",
+    date_col: str = "date",
+    freq: str = "D",
+    freq_multiplier: float = 7,
+) -> pd.DataFrame:
+    """One customer's P(alive) at every ``freq`` period from the first purchase to ``observation_end``.
+
+    At each period the history (x, t_x, T) is what the firm knew then; P(alive) jumps to its maximum
+    at every repeat purchase and decays while the customer is silent. Columns: ``time`` (model units
+    since the first purchase), ``frequency``, ``p_alive``, ``purchase`` (a repeat purchase that period).
+
+    Parameters
+    ----------
+    model : fitted BTYD model
+    transactions : pandas.DataFrame
+    customer : object
+        An id of the customer column.
+    observation_end : date, optional
+    customer_col, date_col : str
+    freq, freq_multiplier
+        The period and periods per model time unit.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``time``, ``frequency``, ``p_alive``, ``purchase``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from crmlab.clv.fitters import BetaGeoFitter
+    >>> bgnbd = BetaGeoFitter()
+    >>> bgnbd.params_ = pd.Series({"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426})  # FHL (2005a), CDNOW
+    >>> log = pd.DataFrame({"customer_id": ["a", "a"], "date": ["2024-01-01", "2024-01-15"]})
+    >>> path = alive_path(bgnbd, log, "a", "2024-01-29")
+    >>> path.loc[path["purchase"], "time"].tolist(), round(float(path["p_alive"].iloc[-1]), 3)
+    ([2.0], 0.686)
+    """
+    check_freq(freq, freq_multiplier)
+    customers, dates, _, _ = validate_log(transactions, customer_col, date_col)
+    mine = (customers == customer).to_numpy()
+    if not mine.any():
+        raise DataValidationError(
+            f"no transaction of customer {customer!r}", column=customer_col,
+            fix=f"pick an id from the {customer_col!r} column (ids are compared as they are stored, e.g. '1' not 1)",
+        )
+    end = pd.Timestamp(dates.max()) if observation_end is None else to_timestamp(observation_end, "observation_end")
+    periods = period_codes(dates[mine], freq)
+    end_period = int(period_codes(np.array([end.asm8]), freq)[0])
+    leave_out_after_end(int(np.count_nonzero(periods > end_period)), len(periods), end, date_col)
+    periods = np.unique(periods[periods <= end_period])
+    grid = np.arange(periods[0], end_period + 1)
+    x = np.searchsorted(periods, grid, side="right") - 1
+    t_x = (periods[x] - periods[0]) / freq_multiplier
+    age = (grid - periods[0]) / freq_multiplier
+    return pd.DataFrame(
+        {
+            "time": age,
+            "frequency": x,
+            "p_alive": np.asarray(probability_alive(model, x, t_x, age), dtype=float),
+            "purchase": np.r_[False, np.diff(x) > 0],
+        }
+    )
+
+
+#: What a CRM team would do with each group of :func:`customer_groups`.
+
+
+# ---------------------------------------------------------------------------------------------------
+# residual value and purchase counts
+
 JACOBI_NODES = 80
 LEGENDRE_NODES = 64
 
@@ -93,6 +447,21 @@ def gamma_tail_ratio(a: np.ndarray, z: np.ndarray) -> np.ndarray:
     fraction of the upper incomplete gamma function for z >= 2 and, for z < 2, by the forward recurrence
     S(a + 1, z) = z (1 - S(a, z)) / a (stable there) from a in (0, 1], where
     S(a, z) = z^a e^z G(1 - a) Q(1 - a, z) (z e^z E_1(z) at a = 1).
+
+    Parameters
+    ----------
+    a, z : numpy.ndarray
+        Shape a > 0 and z > 0, broadcast together.
+
+    Returns
+    -------
+    numpy.ndarray
+        Between 0 and 1.
+
+    Examples
+    --------
+    >>> gamma_tail_ratio(np.array([1.0]), np.array([2.0])).round(6).tolist()  # z e^z E1(z)
+    [0.722657]
     """
     a, z = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(z, dtype=float))
     out = np.empty(a.shape)
@@ -185,6 +554,15 @@ def dert(
       p one an 80-node Gauss-Jacobi sum.
     * BG/BB: DERT = B(alpha + x + 1, beta + n - x)/B(alpha, beta) * B(gamma, delta + n + 1) /
       (B(gamma, delta)(1 + d)) * 2F1(1, delta + n + 1; gamma + delta + n + 1; 1/(1 + d)) / L.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from crmlab.clv.fitters import BetaGeoFitter
+    >>> bgnbd = BetaGeoFitter()
+    >>> bgnbd.params_ = pd.Series({"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426})  # FHL (2005a), CDNOW
+    >>> round(dert(bgnbd, 2, 30.43, 38.86, 1.15 ** (1 / 52) - 1), 2)
+    5.17
     """
     name = model_name(model)
     if name not in BTYD_MODELS:
@@ -230,7 +608,7 @@ def _dert_bgbb(model: object, x: np.ndarray, t_x: np.ndarray, n: np.ndarray, dis
     alpha, beta, gamma, delta = _params(model, ("alpha", "beta", "gamma", "delta"))
     d = float(discount_rate)
     (xu, tu, nu), inverse = _distinct_rows(x, t_x, n)
-    log_l = log_likelihood_rows(model, xu, tu, nu)
+    log_l = bgbb_loglik(_params(model, ("alpha", "beta", "gamma", "delta")), xu, tu, nu)
     log_value = (betaln(alpha + xu + 1, beta + nu - xu) - betaln(alpha, beta)
                  + betaln(gamma, delta + nu + 1) - betaln(gamma, delta) - np.log1p(d)
                  + np.log(hyp2f1(1.0, delta + nu + 1, gamma + delta + nu + 1, 1.0 / (1.0 + d))))
@@ -277,6 +655,15 @@ def purchase_count_pmf(model: object, x: ArrayLike, t: ArrayLike) -> pd.Series |
     density of the drop-out time. BG/BB: C(n, x) B(alpha + x, beta + n - x)/B(alpha,
     beta) B(gamma, delta + n)/B(gamma, delta) + sum_{i=x}^{n-1} C(i, x) B(alpha + x, beta + i - x)/
     B(alpha, beta) B(gamma + 1, delta + i)/B(gamma, delta); FHS (2010).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from crmlab.clv.fitters import BetaGeoFitter
+    >>> bgnbd = BetaGeoFitter()
+    >>> bgnbd.params_ = pd.Series({"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426})  # FHL (2005a), CDNOW
+    >>> round(purchase_count_pmf(bgnbd, 0, 39), 3)
+    0.574
     """
     name = model_name(model)
     if name not in BTYD_MODELS:
@@ -332,67 +719,119 @@ def _pmf_bgbb(model: object, x: np.ndarray, n: np.ndarray) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------------------------------
-# model checking
+# predictions for millions of customers, chunk by chunk
 
 
-def _column(summary: pd.DataFrame, names: Sequence[str]) -> str:
-    hit = next((n for n in names if n in summary.columns), None)
-    if hit is None:
-        raise DataValidationError(
-            f"the summary needs one of the columns {list(names)}", column=names[0],
-            fix=f"the summary has {list(summary.columns)}; build it with crmlab.clv.rfm_summary",
+def _summary_chunks(summary: pd.DataFrame | str | os.PathLike[str], chunk_size: int) -> Iterator[pd.DataFrame]:
+    """``chunk_size`` customers at a time, from a DataFrame or from a Parquet file of summaries."""
+    if isinstance(summary, pd.DataFrame):
+        for start in range(0, len(summary), chunk_size):
+            yield summary.iloc[start:start + chunk_size]
+        return
+    pq = require_module("pyarrow.parquet", "reading a summary from Parquet")
+    pa = require_module("pyarrow", "reading a summary from Parquet")
+    if not isinstance(summary, (str, os.PathLike)) or not os.path.isfile(summary):
+        raise DataFileError(
+            f"expected a summary DataFrame or the path of a Parquet file of summaries, got {summary!r}"
         )
-    return hit
+    try:
+        handle = pq.ParquetFile(summary)
+    except (OSError, pa.ArrowException) as exc:
+        raise DataFileError(f"{os.path.basename(summary)} could not be read as Parquet: {exc}") from exc
+    for batch in handle.iter_batches(batch_size=chunk_size):
+        yield pa.Table.from_batches([batch], schema=handle.schema_arrow).to_pandas()
 
 
-def frequency_fit(model: object, summary: pd.DataFrame, max_frequency: int = 7) -> pd.DataFrame:
-    """Calibration-period fit: actual and expected numbers of customers with x = 0, 1, ..., ``max_frequency``+
-    repeat purchases (FHL 2005a, Figure 1), and a chi-square goodness-of-fit statistic.
+def _summary_names(chunk: pd.DataFrame, spend: bool) -> list[str]:
+    """The summary's frequency, recency, T (and monetary value) columns, plain or ``_cal`` suffixed."""
+    wanted = ["frequency", "recency", "T"] + (["monetary_value"] if spend else [])
+    found = [next((c for c in (w, f"{w}_cal") if c in chunk.columns), None) for w in wanted]
+    missing = [w for w, c in zip(wanted, found) if c is None]
+    if missing:
+        raise MissingColumnError(missing, list(chunk.columns), what="the summary")
+    return found
 
-    The expected count in bin x is sum_i w_i P(X(T_i) = x) over customers i (weights w_i from a
-    ``weights`` column, else 1), with each customer's own T_i (n_i for BG/BB); the last bin pools
-    x >= ``max_frequency``. chi2 = sum (actual - expected)^2 / expected, with (bins - 1 - parameters)
-    degrees of freedom, in ``attrs`` (``chi_square``, ``df``, ``p_value``).
+
+def predict_to_parquet(
+    summary: pd.DataFrame | str | os.PathLike[str],
+    model: Any,
+    path: str | os.PathLike[str],
+    *,
+    t: float,
+    spend_model: Any = None,
+    horizon: int = 12,
+    period_length: float = 1.0,
+    discount_rate: float = 0.01,
+    margin: float = 1.0,
+    chunk_size: int = 250_000,
+) -> Path:
+    """Predictions for every customer, computed ``chunk_size`` customers at a time, written to Parquet.
+
+    Columns: ``expected_purchases`` (E[X(T, T+t) | x, t_x, T], :func:`crmlab.clv.expected_purchases`),
+    ``p_alive`` (:func:`crmlab.clv.probability_alive`) and, with a Gamma-Gamma ``spend_model``, ``clv``
+    (:func:`crmlab.clv.customer_lifetime_value` with ``horizon``, ``period_length``, ``discount_rate``,
+    ``margin``); the customer index is kept. ``summary`` is a DataFrame or a Parquet file of one (read
+    in batches); each chunk is one Parquet row group, so memory is bounded by ``chunk_size`` whatever
+    the number of customers, and the file equals the predictions on the whole table.
 
     Parameters
     ----------
-    model : fitted BG/NBD, Pareto/NBD, MBG/NBD or BG/BB model
-    summary : DataFrame
-        The calibration summary the model was fitted to (``frequency`` or ``frequency_cal``; ``T`` or
-        ``T_cal``, for BG/BB ``n_periods`` or ``periods``; optional ``weights``).
-    max_frequency : int
-        The first pooled bin (default 7: bins 0..6 and 7+).
+    summary : pandas.DataFrame or path
+        ``frequency``, ``recency``, ``T`` (or ``_cal``), and ``monetary_value`` with a spend model.
+    model : fitted BTYD model
+    path : path
+        The Parquet file written.
+    t : float
+        The horizon of the expected purchases.
+    spend_model : fitted Gamma-Gamma model, optional
+    horizon, period_length, discount_rate, margin
+        As in :func:`customer_lifetime_value`.
+    chunk_size : int, default 250000
 
     Returns
     -------
-    DataFrame
-        Index ``frequency`` ("0", ..., "7+"); columns ``actual`` and ``expected``.
+    pathlib.Path
+        ``path``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from crmlab.clv.fitters import BetaGeoFitter
+    >>> bgnbd = BetaGeoFitter()
+    >>> bgnbd.params_ = pd.Series({"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426})  # FHL (2005a), CDNOW
+    >>> import tempfile, pathlib
+    >>> summary = pd.DataFrame({"frequency": [2, 0], "recency": [30.43, 0.0], "T": [38.86, 38.86]}, index=["a", "b"])
+    >>> out = predict_to_parquet(summary, bgnbd, pathlib.Path(tempfile.mkdtemp()) / "p.parquet", t=39, chunk_size=1)
+    >>> pd.read_parquet(out)["expected_purchases"].round(3).tolist()
+    [1.226, 0.195]
     """
-    name = model_name(model)
-    if name not in BTYD_MODELS:
-        raise ParameterError(f"frequency_fit needs a BG/NBD, Pareto/NBD, MBG/NBD or BG/BB model, not {name!r}")
-    if not (isinstance(max_frequency, (int, np.integer)) and max_frequency >= 1):
-        raise ParameterError(f"max_frequency={max_frequency!r} must be a whole number >= 1")
-    if not isinstance(summary, pd.DataFrame) or len(summary) == 0:
-        raise DataValidationError("expected a non-empty summary DataFrame",
-                                  fix="build it with crmlab.clv.rfm_summary or calibration_holdout")
-    x = summary[_column(summary, ("frequency", "frequency_cal"))].to_numpy(dtype=float)
-    age_names = ("n_periods", "periods", "n_periods_cal") if name == "bgbb" else ("T", "T_cal")
-    age = summary[_column(summary, age_names)].to_numpy(dtype=float)
-    weights = summary["weights"].to_numpy(dtype=float) if "weights" in summary.columns else np.ones(len(x))
-    ages, which = np.unique(age, return_inverse=True)
-    counts = np.bincount(which, weights=weights)
-    bins = np.arange(max_frequency)
-    grid_x, grid_t = np.meshgrid(bins, ages)
-    pmf = np.asarray(purchase_count_pmf(model, grid_x.ravel(), grid_t.ravel()), dtype=float).reshape(grid_x.shape)
-    expected = counts @ pmf
-    total = weights.sum()
-    expected = np.r_[expected, total - expected.sum()]
-    actual = np.bincount(np.minimum(x, max_frequency).astype(int), weights=weights, minlength=max_frequency + 1)
-    table = pd.DataFrame({"actual": actual[: max_frequency + 1], "expected": expected},
-                         index=pd.Index([str(k) for k in bins] + [f"{max_frequency}+"], name="frequency"))
-    chi_square = float(((table["actual"] - table["expected"]) ** 2 / table["expected"]).sum())
-    df = len(table) - 1 - len(model.params_)
-    table.attrs.update(chi_square=chi_square, df=df,
-                       p_value=float(stats.chi2.sf(chi_square, df)) if df > 0 else float("nan"))
-    return table
+    if not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
+        raise ParameterError(f"chunk_size={chunk_size!r} must be a whole number of customers >= 1")
+    pa = require_module("pyarrow", "writing predictions to Parquet")
+    pq = require_module("pyarrow.parquet", "writing predictions to Parquet")
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    writer = None
+    try:
+        for chunk in _summary_chunks(summary, int(chunk_size)):
+            names = _summary_names(chunk, spend_model is not None)
+            x, t_x, age = (chunk[c] for c in names[:3])
+            frame = pd.DataFrame({
+                "expected_purchases": expected_purchases(model, x, t_x, age, t),
+                "p_alive": probability_alive(model, x, t_x, age),
+            }, index=chunk.index)
+            if spend_model is not None:
+                frame["clv"] = customer_lifetime_value(
+                    model, spend_model, x, t_x, age, chunk[names[3]], horizon=horizon,
+                    period_length=period_length, discount_rate=discount_rate, margin=margin,
+                )
+            table = pa.Table.from_pandas(frame, preserve_index=True, schema=None if writer is None else writer.schema)
+            if writer is None:
+                writer = pq.ParquetWriter(target, table.schema)
+            writer.write_table(table)
+    finally:
+        if writer is not None:
+            writer.close()
+    if writer is None:
+        raise EmptyDataError("the summary has no rows", fix="check the transaction log and the dates")
+    return target

@@ -15,29 +15,18 @@ import io
 import os
 from pathlib import Path
 
-
 import numpy as np
 import pandas as pd
 
-from crmlab.clv.data import calibration_holdout, rfm_summary
-from crmlab.clv.models import (
-    customer_lifetime_value,
-    expected_purchases,
-    fit,
-    holdout_by_frequency,
-    parameter_table,
-    probability_alive,
-    tracking,
-)
+from crmlab.clv.diagnostics import holdout_by_frequency, tracking
+from crmlab.clv.fit import fit, parameter_table
+from crmlab.clv.predict import customer_lifetime_value, expected_purchases, probability_alive
 from crmlab.clv.plots import plot_clv_distribution, plot_holdout_by_frequency, plot_tracking
+from crmlab.clv.summary import calibration_holdout, rfm_summary
 from crmlab.datasets import read_transactions
 from crmlab.errors import ParameterError
-from crmlab.transactions import check_date_format, to_timestamp
+from crmlab.transactions import TIME_UNITS, check_date_format, to_timestamp
 from crmlab.validation import check_number, check_output_folder
-
-#: Model time unit of each ``freq``: the period used to summarise, how many make one unit, its name,
-#: and how many units make a year (365.25 days).
-TIME_UNITS = {"D": ("D", 1.0, "day", 365.25), "W": ("D", 7.0, "week", 365.25 / 7), "M": ("M", 1.0, "month", 12.0)}
 
 #: The files a report writes into its folder.
 REPORT_FILES = ("predictions.csv", "report.png", "report.html")
@@ -45,6 +34,17 @@ REPORT_FILES = ("predictions.csv", "report.png", "report.html")
 
 def rate_per_unit(annual_rate: float, units_per_year: float) -> float:
     """The discount rate per model time unit equivalent to ``annual_rate`` a year: (1 + a)^(1/n) - 1.
+
+    Parameters
+    ----------
+    annual_rate : float
+        a, per year.
+    units_per_year : float
+        n, e.g. 12 for months.
+
+    Returns
+    -------
+    float
 
     Examples
     --------
@@ -78,6 +78,35 @@ def clv_report(
     :func:`rate_per_unit` (10% a year is 0.183% a week); the report states both. Every argument and the
     output folder are checked before the log is read: ``output`` must be a writable folder, and earlier
     results there are kept unless ``force``.
+
+    Parameters
+    ----------
+    file : path
+        The transaction log (CSV, TSV or Parquet).
+    customer_col, date_col, amount_col : str
+        Columns (``amount_col=None``: no spend, no CLV).
+    calibration_end, observation_end : str
+    date_format : str, optional
+    freq : {"D", "W", "M"}
+        The model time unit (:data:`crmlab.transactions.TIME_UNITS`).
+    horizon : float, default 52
+    annual_discount_rate : float, default 0.10
+    output : path, default "crmlab-clv"
+    progress, force : bool
+    encoding : str, default "utf-8"
+
+    Returns
+    -------
+    list of pathlib.Path
+        ``predictions.csv``, ``report.png``, ``report.html``.
+
+    Examples
+    --------
+    >>> clv_report("log.csv", customer_col="id", date_col="day", amount_col=None, calibration_end="2024-01-01",
+    ...            freq="Y")
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.ParameterError: freq='Y': use one of ['D', 'M', 'W'] (days, weeks, calendar months)
     """
     from tqdm.auto import tqdm
 

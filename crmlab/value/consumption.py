@@ -40,6 +40,28 @@ def consumption_value_profile(
     epistemic, conditional) and rating on ``scale``; several rows (respondents) per pair are averaged.
     Returns offerings x the five values (mean scores) and ``overall`` = sum(w_k * score_k) / sum(w_k)
     with importance weights ``weights`` (equal when omitted).
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        Tidy ratings: offering, consumption value, score.
+    offering_col, value_col, score_col : str
+        Column names.
+    weights : mapping, optional
+        Importance of each consumption value (default: equal).
+    scale : tuple of float, default (1.0, 7.0)
+        The rating scale.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per offering.
+
+    Examples
+    --------
+    >>> scores = pd.DataFrame({"offering": ["shop"] * 5, "value": list(CONSUMPTION_VALUES), "score": [7, 5, 6, 4, 3]})
+    >>> consumption_value_profile(scores).round(3).iloc[0].tolist()
+    [7.0, 5.0, 6.0, 4.0, 3.0, 5.0]
     """
     what = "the consumption-value scores"
     require_rows(scores, what=what, fix="give one row per offering, value and rating")
@@ -83,7 +105,26 @@ def _consumption_weights(weights: Mapping[str, float] | None) -> np.ndarray:
 
 def plot_consumption_values(profile: pd.DataFrame, ax: Any = None, *,
                             scale: tuple[float, float] = (1.0, 7.0)) -> Any:
-    """Radar chart of :func:`consumption_value_profile`, one polygon per offering (``ax`` must be polar)."""
+    """Radar chart of :func:`consumption_value_profile`, one polygon per offering (``ax`` must be polar).
+
+    Parameters
+    ----------
+    profile : pandas.DataFrame
+        From :func:`consumption_value_profile`.
+    ax : polar matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> scores = pd.DataFrame({"offering": ["shop"] * 5, "value": list(CONSUMPTION_VALUES), "score": [7, 5, 6, 4, 3]})
+    >>> ax = plt.figure().add_subplot(projection="polar")
+    >>> plot_consumption_values(consumption_value_profile(scores), ax=ax).name
+    'polar'
+    """
     require_columns(profile, list(CONSUMPTION_VALUES), what="the consumption-value profile")
     if ax is None:
         import matplotlib.pyplot as plt

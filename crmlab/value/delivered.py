@@ -78,6 +78,25 @@ def perceived_value(
     Returns ``received`` = sum(w * amount | value), ``given`` = sum(w * amount | cost),
     ``net_value`` = received - given and ``value_ratio`` = received / given (inf when nothing is given,
     NaN when both are 0), one row per offering in order of first appearance.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per offering and component.
+    offering_col, side_col, amount_col : str
+    weight_col : str, optional
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``received``, ``given``, ``net_value``, ``value_ratio`` per offering.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"offering": ["web", "web", "web"], "side": ["value", "cost", "cost"],
+    ...                       "dimension": ["product", "monetary", "time"], "amount": [100.0, 60.0, 10.0]})
+    >>> perceived_value(table).iloc[0].tolist()
+    [100.0, 70.0, 30.0, 1.4285714285714286]
     """
     parts = _value_components(table, offering_col=offering_col, side_col=side_col, dimension_col=None,
                               amount_col=amount_col, weight_col=weight_col)
@@ -107,6 +126,27 @@ def delivered_value(
     its ``side``; several rows (items) may share a dimension and are summed after weighting. Returns one
     row per offering with the eight dimension totals, ``total_customer_value``, ``total_customer_cost``,
     ``delivered_value`` and ``value_cost_ratio`` (inf when the total cost is 0).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per offering and component.
+    offering_col, side_col, dimension_col, amount_col : str
+        Column names.
+    weight_col : str, optional
+        Importance weights (>= 0) multiplying the amounts.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per offering.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"offering": ["web", "web", "web"], "side": ["value", "cost", "cost"],
+    ...                       "dimension": ["product", "monetary", "time"], "amount": [100.0, 60.0, 10.0]})
+    >>> delivered_value(table)["delivered_value"].tolist()
+    [30.0]
     """
     parts = _value_components(table, offering_col=offering_col, side_col=side_col, dimension_col=dimension_col,
                               amount_col=amount_col, weight_col=weight_col)
@@ -133,6 +173,26 @@ def plot_delivered_value(result: pd.DataFrame, ax: Any = None, *, unit: str = "m
     """Stacked bars per offering: value dimensions above zero, cost dimensions below, delivered value marked.
 
     ``result`` is the output of :func:`delivered_value`.
+
+    Parameters
+    ----------
+    result : pandas.DataFrame
+        From :func:`delivered_value`.
+    ax : matplotlib Axes, optional
+    unit : str
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"offering": ["web", "web", "web"], "side": ["value", "cost", "cost"],
+    ...                       "dimension": ["product", "monetary", "time"], "amount": [100.0, 60.0, 10.0]})
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> plot_delivered_value(delivered_value(table), ax=ax).get_title()
+    'Customer delivered value = total customer value - total customer cost'
     """
     require_columns(result, list(KOTLER_VALUE_DIMENSIONS + KOTLER_COST_DIMENSIONS) + ["delivered_value"],
                     what="the delivered-value table")
@@ -162,7 +222,29 @@ def plot_delivered_value(result: pd.DataFrame, ax: Any = None, *, unit: str = "m
 
 def plot_value_waterfall(result: pd.DataFrame, offering: str, ax: Any = None, *,
                          unit: str = "money-equivalent units") -> Any:
-    """Waterfall for one offering: value dimensions add up, cost dimensions take away, delivered value remains."""
+    """Waterfall for one offering: value dimensions add up, cost dimensions take away, delivered value remains.
+
+    Parameters
+    ----------
+    result : pandas.DataFrame
+        From :func:`delivered_value`.
+    offering : str
+    ax : matplotlib Axes, optional
+    unit : str
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"offering": ["web", "web", "web"], "side": ["value", "cost", "cost"],
+    ...                       "dimension": ["product", "monetary", "time"], "amount": [100.0, 60.0, 10.0]})
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> plot_value_waterfall(delivered_value(table), "web", ax=ax).get_ylabel()
+    'money-equivalent units'
+    """
     if offering not in result.index:
         raise ParameterError(f"no offering {offering!r}; the offerings are {list(result.index)}")
     row = result.loc[offering]
@@ -188,3 +270,60 @@ def plot_value_waterfall(result: pd.DataFrame, offering: str, ax: Any = None, *,
     ax.set_ylabel(unit)
     ax.set_title(f"Delivered value of '{offering}': value built up, costs taken away")
     return ax
+
+
+def channel_split(
+    table: pd.DataFrame,
+    offering: str,
+    *,
+    offering_col: str = "offering",
+    channel_col: str = "channel_part",
+    side_col: str = "side",
+    amount_col: str = "amount",
+) -> pd.DataFrame:
+    """Where one offering's value and cost arise: its amounts summed by channel part and side, with each
+    channel part's share of the value received.
+
+    Kotler's delivered value counts what the customer receives (``value``) and gives (``cost``); an
+    online purchase is delivered partly offline (the product in hand, delivery, returns), which is why
+    logistics belongs in e-commerce CRM. The table is the tidy value table of :func:`delivered_value`
+    with a column naming the channel part of every component.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        One row per offering and component.
+    offering : str
+        The offering to split.
+    offering_col, channel_col, side_col, amount_col : str
+        Column names.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by channel part; one column per side (``cost``, ``value``) with the summed amounts and
+        ``share_of_value`` = value of the channel part / total value of the offering.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"offering": ["web"] * 3, "channel_part": ["online", "offline", "online"],
+    ...                       "side": ["value", "value", "cost"], "amount": [30.0, 90.0, 10.0]})
+    >>> channel_split(table, "web")
+    side          cost  value  share_of_value
+    channel_part
+    offline        NaN   90.0            0.75
+    online        10.0   30.0            0.25
+    """
+    require_rows(table, what="the value table", fix="give one row per offering and component")
+    require_columns(table, [offering_col, channel_col, side_col, amount_col], what="the value table")
+    rows = table[table[offering_col] == offering]
+    if rows.empty:
+        raise ParameterError(
+            f"no rows for offering {offering!r}; the table has {sorted(map(str, table[offering_col].dropna().unique()))}"
+        )
+    numeric_column(rows, amount_col, "amount")
+    split = rows.pivot_table(index=channel_col, columns=side_col, values=amount_col, aggfunc="sum")
+    if "value" not in split.columns:
+        raise ParameterError(f"offering {offering!r} has no 'value' rows: nothing to take shares of")
+    split["share_of_value"] = split["value"] / split["value"].sum()
+    return split

@@ -67,6 +67,28 @@ def customer_equity(
 
     Returns ``current_customers``, ``future_margins`` (n (m + CLV) A), ``acquisition_costs`` (-n c A)
     and their sum ``customer_equity``.
+
+    Parameters
+    ----------
+    margin, retention, discount : float
+        m, r and i per period.
+    current_customers : float
+    new_customers : float, default 0
+        n, the first future cohort.
+    acquisition_cost : float, default 0
+    acquisition_growth : float, default 0
+        h per period.
+    acquisition_periods : int, optional
+        K (default: no end).
+
+    Returns
+    -------
+    pandas.Series
+
+    Examples
+    --------
+    >>> customer_equity(100, 0.8, 0.1, current_customers=1000, new_customers=100, acquisition_cost=50).round(2).tolist()
+    [266666.67, 366666.67, -50000.0, 583333.33]
     """
     check_clv_inputs(margin, retention, discount, 0.0, None)
     _check_equity(current_customers, new_customers, acquisition_cost, acquisition_growth, discount,
@@ -108,6 +130,23 @@ def customer_equity_by_cohort(
 
     Columns: ``customers``, ``value_per_customer`` at acquisition (CLV for cohort 0, m + CLV - c after),
     ``discount_factor`` (1 + i)^-k, ``present_value`` and ``cumulative_equity``; indexed by ``cohort`` k.
+
+    Parameters
+    ----------
+    margin, retention, discount : float
+    current_customers, new_customers, acquisition_cost, acquisition_growth : float
+    acquisition_periods : int
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``cohort``.
+
+    Examples
+    --------
+    >>> customer_equity_by_cohort(100, 0.8, 0.1, current_customers=1000, new_customers=100,
+    ...                           acquisition_periods=2)["present_value"].round(1).tolist()
+    [266666.7, 33333.3, 30303.0]
     """
     if acquisition_periods is None:
         raise ParameterError("customer_equity_by_cohort needs a finite number of acquisition_periods")
@@ -130,7 +169,27 @@ def customer_equity_by_cohort(
 
 
 def plot_customer_equity(by_cohort: pd.DataFrame, ax: Any = None, *, unit: str = "currency units") -> Any:
-    """Bars of each cohort's present value with the cumulative customer equity (:func:`customer_equity_by_cohort`)."""
+    """Bars of each cohort's present value with the cumulative customer equity (:func:`customer_equity_by_cohort`).
+
+    Parameters
+    ----------
+    by_cohort : pandas.DataFrame
+        From :func:`customer_equity_by_cohort`.
+    ax : matplotlib Axes, optional
+    unit : str
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> cohorts = customer_equity_by_cohort(100, 0.8, 0.1, current_customers=10, new_customers=1, acquisition_periods=3)
+    >>> plot_customer_equity(cohorts, ax=ax).get_xlabel()
+    'cohort k (0 = current customers; k = acquired in period k)'
+    """
     require_columns(by_cohort, ["present_value", "cumulative_equity"], what="the cohort table")
     ax = axes(ax)
     k = by_cohort.index.to_numpy()
@@ -170,5 +229,15 @@ def equity_drivers() -> pd.DataFrame:
 
     ``matters_most_when`` summarises Lemon, Rust & Zeithaml (2001), "What drives customer equity",
     *Marketing Management* 10(1).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``driver``: ``definition``, ``sub_drivers``, ``matters_most_when``.
+
+    Examples
+    --------
+    >>> equity_drivers().index.tolist()
+    ['value equity', 'brand equity', 'relationship equity']
     """
     return _EQUITY_DRIVERS.copy()

@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from crmlab.clv.data import rfm_summary
+from crmlab.clv.kernel import holdout_periods, split_periods
+from crmlab.clv.summary import rfm_summary
 from crmlab.errors import (
     CrmlabWarning,
     EmptyDataError,
@@ -29,7 +30,25 @@ from crmlab.validation import is_count, numeric_column
 
 def checked_transactions(transactions: pd.DataFrame, customer_col: str, date_col: str, amount_col: str | None) -> pd.DataFrame:
     """The log checked by the transaction-log contract (:func:`crmlab.transactions.validate_log`), with
-    its dates as naive UTC ``datetime64[ns]`` and amounts as floats."""
+    its dates as naive UTC ``datetime64[ns]`` and amounts as floats.
+
+    Parameters
+    ----------
+    transactions : pandas.DataFrame
+    customer_col, date_col : str
+    amount_col : str or None
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"customer_id": ["a", "a", "b", "c"], "amount": [10.0, 5.0, 7.0, 3.0],
+    ...                     "date": ["2024-01-01", "2024-01-20", "2024-01-03", "2024-01-25"]})
+    >>> str(checked_transactions(log, "customer_id", "date", "amount")["date"].dtype)
+    'datetime64[ns]'
+    """
     log = validate_log(transactions, customer_col, date_col, amount_col)
     df = transactions.reset_index(drop=True).copy()
     df[date_col] = log.dates
@@ -54,6 +73,17 @@ def rfm_table(
     daily periods and ``include_first=True``: recency = T - t_x, frequency = x + 1. The log is checked
     by the transaction-log contract; rows after the day of ``observation_end`` are left out with a
     warning that counts them. Indexed by customer, sorted by customer id.
+
+    Parameters
+    ----------
+    transactions : pandas.DataFrame
+    observation_end : date, optional
+    customer_col, date_col, amount_col : str
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``recency`` (days), ``frequency``, ``monetary`` per customer.
 
     Examples
     --------
@@ -86,6 +116,22 @@ def rank_groups(values: pd.Series, shares: Sequence[float]) -> np.ndarray:
 
     A customer's position is its ``rank(method="min") - 1``: tied customers share the position of the
     first of them, so a tie block that straddles a cut point goes entirely to the lower group.
+
+    Parameters
+    ----------
+    values : pandas.Series
+    shares : sequence of float
+        Share of customers per group, lowest first; they sum to 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        0-based group per value.
+
+    Examples
+    --------
+    >>> rank_groups(pd.Series([1, 2, 2, 3]), [0.5, 0.5]).tolist()
+    [0, 0, 0, 1]
     """
     positions = values.rank(method="min").to_numpy(float) - 1.0
     bounds = np.cumsum(shares)[:-1] * len(values)
@@ -101,6 +147,24 @@ def rfm_scores(rfm: pd.DataFrame, n_groups: int = 5) -> pd.DataFrame:
     the lower one when their block straddles a cut point (``rank(method="min")``), so scores never
     depend on row order; with many ties (e.g. one-time buyers) some scores stay empty.
     ``rfm_cell`` is the three digits R F M as a string ("111" to "555").
+
+    Parameters
+    ----------
+    rfm : pandas.DataFrame
+        From :func:`rfm_table`.
+    n_groups : int, default 5
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``rfm`` with ``R``, ``F``, ``M`` and ``rfm_cell``.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"customer_id": ["a", "a", "b", "c"], "amount": [10.0, 5.0, 7.0, 3.0],
+    ...                     "date": ["2024-01-01", "2024-01-20", "2024-01-03", "2024-01-25"]})
+    >>> rfm_scores(rfm_table(log, "2024-01-31"), n_groups=3)["rfm_cell"].tolist()
+    ['233', '112', '311']
     """
     require_rows(rfm, what="the RFM table", fix="score a non-empty customer table (rfm_table)")
     require_columns(rfm, ["recency", "frequency", "monetary"], what="the RFM table")
@@ -137,6 +201,24 @@ def rfm_segments(scores: pd.DataFrame, rules: pd.DataFrame | None = None, n_grou
     ``rules`` has columns ``segment``, ``r_min``, ``r_max``, ``f_min``, ``f_max`` (inclusive score ranges)
     and must cover every (R, F) pair of 1..``n_groups`` exactly once; the result is an ordered categorical
     in the order of the rules.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        With ``R`` and ``F``.
+    rules : pandas.DataFrame, optional
+        Default :data:`RFM_SEGMENT_RULES`.
+    n_groups : int, default 5
+
+    Returns
+    -------
+    pandas.Series
+        Ordered categorical ``segment``.
+
+    Examples
+    --------
+    >>> rfm_segments(pd.DataFrame({"R": [5, 1], "F": [5, 1]})).tolist()
+    ['champions', 'hibernating']
     """
     rules = RFM_SEGMENT_RULES if rules is None else rules
     require_columns(rules, ["segment", "r_min", "r_max", "f_min", "f_max"], what="the segment rules")
@@ -169,20 +251,40 @@ def calibration_holdout_split(
     """Split a log into calibration (up to the day of ``calibration_end``) and holdout (the days after it,
     up to the day of ``holdout_end``).
 
-    The observation-end rule of :mod:`crmlab.transactions`, in days: rows after the day of
-    ``holdout_end`` belong to neither part and are counted in a ``CrmlabWarning``.
+    A view of the summary kernel's split (:func:`crmlab.clv.kernel.holdout_periods` and
+    :func:`~crmlab.clv.kernel.split_periods`, the rule of :func:`crmlab.clv.calibration_holdout`) in daily
+    periods: rows after the day of ``holdout_end`` belong to neither part and are counted in a
+    ``CrmlabWarning``.
+
+    Parameters
+    ----------
+    transactions : pandas.DataFrame
+        The log.
+    calibration_end, holdout_end : date
+        The ends of the two parts; ``holdout_end`` on a later day.
+    date_col : str, default "date"
+
+    Returns
+    -------
+    tuple of pandas.DataFrame
+        The calibration rows and the holdout rows, as in ``transactions``.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"customer_id": ["a", "a", "b"], "date": ["2024-01-01", "2024-01-09", "2024-01-03"]})
+    >>> calibration, holdout = calibration_holdout_split(log, "2024-01-05", "2024-01-31")
+    >>> len(calibration), len(holdout)
+    (2, 1)
     """
     require_rows(transactions, what="the transaction log", fix="pass a log with at least one purchase")
     require_columns(transactions, [date_col], what="the transaction log")
     cal_end, hold_end = to_timestamp(calibration_end, "calibration_end"), to_timestamp(holdout_end, "holdout_end")
+    cal_day, hold_day = holdout_periods(cal_end, hold_end, "D")
     days = period_codes(parse_dates(transactions[date_col], column=date_col, data=transactions).to_numpy(), "D")
-    cal_day, hold_day = period_codes(np.array([cal_end.asm8, hold_end.asm8]), "D")
-    if hold_day <= cal_day:
-        raise ParameterError(f"holdout_end {hold_end.date()} must be after calibration_end {cal_end.date()} (a later day)")
-    after = days > hold_day
-    leave_out_after_end(int(after.sum()), len(days), hold_end, date_col)
-    calibration = transactions.loc[days <= cal_day]
-    holdout = transactions.loc[(days > cal_day) & ~after]
+    in_cal, in_hold, n_after = split_periods(days, cal_day, hold_day)
+    leave_out_after_end(n_after, len(days), hold_end, date_col)
+    calibration = transactions.loc[in_cal]
+    holdout = transactions.loc[in_hold]
     if calibration.empty:
         raise EmptyDataError(f"no transaction on or before the calibration end {cal_end.date()}",
                              column=date_col, fix="choose a later calibration_end")
@@ -206,6 +308,25 @@ def rfm_holdout_validation(
     ``holdout_purchases`` (distinct purchase days), ``holdout_amount`` and ``holdout_active`` (bought at
     least once). Customers whose first purchase falls in the holdout cannot be scored; their number is
     reported with a ``CrmlabWarning``.
+
+    Parameters
+    ----------
+    transactions : pandas.DataFrame
+    calibration_end, holdout_end : date
+    n_groups : int, default 5
+    customer_col, date_col, amount_col : str
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per customer scored on the calibration period.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"customer_id": ["a", "a", "b", "c"], "amount": [10.0, 5.0, 7.0, 3.0],
+    ...                     "date": ["2024-01-01", "2024-01-20", "2024-01-03", "2024-01-25"]})
+    >>> rfm_holdout_validation(log, "2024-01-10", "2024-01-31", n_groups=2)["holdout_purchases"].tolist()
+    [1, 0]
     """
     df = checked_transactions(transactions, customer_col, date_col, amount_col)
     calibration, holdout = calibration_holdout_split(df, calibration_end, holdout_end, date_col=date_col)
@@ -230,6 +351,23 @@ def holdout_response(validation: pd.DataFrame, by: str | list[str] = "R") -> pd.
 
     Columns: ``customers``, ``active_rate`` (share who bought in the holdout), ``mean_purchases``,
     ``mean_amount`` and ``lift`` = active_rate / overall active rate.
+
+    Parameters
+    ----------
+    validation : pandas.DataFrame
+        From :func:`rfm_holdout_validation`.
+    by : str or list of str, default "R"
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> validation = pd.DataFrame({"R": [1, 1, 2, 2], "holdout_active": [False, True, True, True],
+    ...                            "holdout_purchases": [0, 1, 2, 1], "holdout_amount": [0.0, 5.0, 9.0, 4.0]})
+    >>> holdout_response(validation)["lift"].round(3).tolist()
+    [0.667, 1.333]
     """
     keys = [by] if isinstance(by, str) else list(by)
     require_columns(validation, keys + ["holdout_active", "holdout_purchases", "holdout_amount"],
@@ -248,7 +386,27 @@ def holdout_response(validation: pd.DataFrame, by: str | list[str] = "R") -> pd.
 
 
 def plot_holdout_response(response: pd.DataFrame, ax: Any = None, *, overall: float | None = None) -> Any:
-    """Bars of the holdout purchase rate per group of :func:`holdout_response`, with customer counts."""
+    """Bars of the holdout purchase rate per group of :func:`holdout_response`, with customer counts.
+
+    Parameters
+    ----------
+    response : pandas.DataFrame
+        From :func:`holdout_response`.
+    ax : matplotlib Axes, optional
+    overall : float, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> response = pd.DataFrame({"customers": [2, 2], "active_rate": [0.5, 1.0]}, index=pd.Index([1, 2], name="R"))
+    >>> plot_holdout_response(response, ax=ax).get_title()
+    'Holdout purchase rate by R'
+    """
     require_columns(response, ["customers", "active_rate"], what="the holdout response table")
     ax = axes(ax)
     labels = [str(i) for i in response.index]
@@ -267,7 +425,27 @@ def plot_holdout_response(response: pd.DataFrame, ax: Any = None, *, overall: fl
 
 
 def plot_rfm_heatmap(validation: pd.DataFrame, ax: Any = None, *, n_groups: int = 5) -> Any:
-    """Heat map of the holdout purchase rate on the R x F grid (empty cells: no customer with that score)."""
+    """Heat map of the holdout purchase rate on the R x F grid (empty cells: no customer with that score).
+
+    Parameters
+    ----------
+    validation : pandas.DataFrame
+        With ``R``, ``F`` and ``holdout_active``.
+    ax : matplotlib Axes, optional
+    n_groups : int, default 5
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> validation = pd.DataFrame({"R": [1, 2], "F": [1, 2], "holdout_active": [False, True]})
+    >>> plot_rfm_heatmap(validation, ax=ax, n_groups=2).get_xlabel()
+    'R score (5 = most recent)'
+    """
     require_columns(validation, ["R", "F", "holdout_active"], what="the validation table")
     ax = axes(ax)
     grid = validation.pivot_table(index="F", columns="R", values="holdout_active", aggfunc="mean", observed=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -17,12 +17,19 @@ import pandas as pd
 from crmlab.errors import (
     CrmlabWarning,
     DataValidationError,
-    EmptyDataError,
     ParameterError,
     SpecificationError,
     check_rows,
-    offending_rows,
     require_columns,
+)
+from crmlab.clv.segments import (
+    VALUE_GROUPS,
+    Values,
+    check_values,
+    lorenz_curve,
+    playbook,
+    top_share,
+    value_groups,
 )
 from crmlab.plotting import axes
 from crmlab.transactions import leave_out_after_end, period_codes, to_timestamp
@@ -30,65 +37,73 @@ from crmlab.validation import is_count, is_number
 from crmlab.value.rfm import checked_transactions, rank_groups
 
 
-#: Customer values: a Series (indexed by customer), a list or an array.
-Values = pd.Series | Sequence[float] | np.ndarray
-
-
-def _values(values: Values, what: str = "the customer values") -> pd.Series:
-    series = values.copy() if isinstance(values, pd.Series) else pd.Series(np.asarray(values))
-    if len(series) == 0:
-        raise EmptyDataError(f"{what} are empty", fix="pass one value per customer")
-    numeric = pd.to_numeric(series, errors="coerce")
-    bad = numeric.isna() | ~np.isfinite(numeric.astype(float))
-    if bad.any():
-        raise DataValidationError(f"{what}: missing or not a finite number", rows=offending_rows(bad),
-                                  fix="fill in or remove these customers")
-    if (numeric < 0).any():
-        raise DataValidationError(
-            f"{what}: negative value", rows=offending_rows(numeric < 0),
-            fix="concentration measures need values >= 0 (revenue, spend); treat loss-making customers apart",
-        )
-    if numeric.sum() <= 0:
-        raise DataValidationError(f"{what} sum to 0", fix="concentration is undefined when nobody has any value")
-    return numeric.astype("float64")
-
-
-def lorenz_curve(values: Values) -> pd.DataFrame:
-    """Lorenz curve: cumulative share of value held by the poorest share of customers, from (0, 0) to (1, 1)."""
-    x = np.sort(_values(values).to_numpy())
-    n = len(x)
-    return pd.DataFrame({"customer_share": np.arange(n + 1) / n,
-                         "value_share": np.concatenate([[0.0], np.cumsum(x) / x.sum()])})
-
-
 def gini(values: Values) -> float:
     """Gini coefficient G = sum_i (2i - n - 1) x_(i) / (n sum x) with x sorted ascending.
 
     0 when every customer has the same value; (n - 1)/n when one customer has everything.
+
+    Parameters
+    ----------
+    values : Series, list or array
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> gini([0, 0, 0, 10])
+    0.75
     """
-    x = np.sort(_values(values).to_numpy())
+    x = np.sort(check_values(values).to_numpy())
     n = len(x)
     i = np.arange(1, n + 1)
     return float(np.sum((2 * i - n - 1) * x) / (n * x.sum()))
 
 
-def top_share(values: Values, share: float = 0.2) -> float:
-    """Share of total value held by the top ``share`` of customers: 1 - L(1 - share), L interpolated linearly."""
-    if not (is_number(share) and 0 < share <= 1):
-        raise ParameterError(f"share = {share!r} must be in (0, 1], e.g. 0.2 for the top 20%")
-    curve = lorenz_curve(values)
-    return float(1.0 - np.interp(1.0 - share, curve["customer_share"], curve["value_share"]))
-
-
 def value_concentration(values: Values, top: float = 0.2) -> pd.Series:
-    """Customers, total value, Gini coefficient and the top-``top`` share in one Series."""
-    v = _values(values)
+    """Customers, total value, Gini coefficient and the top-``top`` share in one Series.
+
+    Parameters
+    ----------
+    values : Series, list or array
+    top : float, default 0.2
+
+    Returns
+    -------
+    pandas.Series
+
+    Examples
+    --------
+    >>> value_concentration([1, 1, 1, 7], top=0.25).round(3).tolist()
+    [4.0, 10.0, 0.45, 0.7]
+    """
+    v = check_values(values)
     return pd.Series({"customers": float(len(v)), "total_value": float(v.sum()), "gini": gini(v),
                       f"top_{round(100 * top)}pct_share": top_share(v, top)}, name="concentration")
 
 
 def plot_lorenz(values: Values, ax: Any = None, *, top: float = 0.2, label: str = "customers") -> Any:
-    """Lorenz curve with the line of equality, the Gini coefficient and the top-``top`` share."""
+    """Lorenz curve with the line of equality, the Gini coefficient and the top-``top`` share.
+
+    Parameters
+    ----------
+    values : Series, list or array
+    ax : matplotlib Axes, optional
+    top : float, default 0.2
+    label : str
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> plot_lorenz([1, 1, 1, 7], ax=ax).get_title()
+    'Value concentration: Lorenz curve'
+    """
     curve = lorenz_curve(values)
     g, s = gini(values), top_share(values, top)
     ax = axes(ax)
@@ -120,8 +135,24 @@ def customer_pyramid(values: Values, shares: Mapping[str, float] | None = None) 
     Customers are ranked ascending and cut at the cumulative shares from lead upwards; tied customers
     share a tier, the lower one when they straddle a cut. Returns an ordered categorical Series
     (lead < iron < gold < platinum) on the index of ``values``.
+
+    Parameters
+    ----------
+    values : Series, list or array
+    shares : mapping, optional
+        Share of customers per tier (default :data:`PYRAMID_SHARES`).
+
+    Returns
+    -------
+    pandas.Series
+        Ordered categorical ``tier``.
+
+    Examples
+    --------
+    >>> customer_pyramid(list(range(10))).astype(str).tolist()
+    ['lead', 'lead', 'lead', 'lead', 'iron', 'iron', 'iron', 'gold', 'gold', 'platinum']
     """
-    v = _values(values)
+    v = check_values(values)
     shares = dict(PYRAMID_SHARES if shares is None else shares)
     problems = [f"unknown tier {k!r}" for k in shares if k not in PYRAMID_TIERS]
     problems += [f"no share for {t!r}" for t in PYRAMID_TIERS if t not in shares]
@@ -138,32 +169,39 @@ def customer_pyramid(values: Values, shares: Mapping[str, float] | None = None) 
                      index=v.index, name="tier")
 
 
-#: Grouping by volume: key accounts, small and medium customers, scattered customers.
-VOLUME_GROUPS = ("large", "small_medium", "scattered")
+#: Grouping by volume: key accounts, small and medium customers, scattered customers (大客户 / 中小客户 /
+#: 零散客户); the labels of :data:`crmlab.clv.segments.VALUE_GROUPS`.
+VOLUME_GROUPS = VALUE_GROUPS
 
 
 def volume_groups(values: Values, cutoffs: tuple[float, float] = (0.5, 0.9)) -> pd.Series:
     """Group customers by volume into large, small-medium and scattered customers (ABC-style).
 
-    Customers are sorted by value, largest first. A customer is *large* if the customers with a strictly
-    larger value hold less than ``cutoffs[0]`` of total value, *small_medium* if they hold less than
-    ``cutoffs[1]``, and *scattered* otherwise; so the large customers are the few who together make up
-    about half of the value (default) and the scattered ones the many who make up the last 10%. Tied
-    customers share a group. Returns an ordered categorical (scattered < small_medium < large).
+    A view of the one value-share grouping, :func:`crmlab.clv.segments.value_groups` (which
+    :func:`crmlab.clv.customer_groups` uses too): customers are sorted by value, largest first; a
+    customer is *large* if the customers with a strictly larger value hold less than ``cutoffs[0]`` of
+    total value, *small_medium* if they hold less than ``cutoffs[1]``, and *scattered* otherwise; so the
+    large customers are the few who together make up about half of the value (default) and the
+    scattered ones the many who make up the last 10%. Tied customers share a group.
+
+    Parameters
+    ----------
+    values : Series, list or array
+        One value >= 0 per customer (spend, revenue).
+    cutoffs : tuple of two floats, default (0.5, 0.9)
+        0 < first < second < 1.
+
+    Returns
+    -------
+    pandas.Series
+        An ordered categorical (scattered < small_medium < large) named ``volume_group``.
+
+    Examples
+    --------
+    >>> volume_groups([50, 30, 10, 5, 5]).astype(str).tolist()
+    ['large', 'small_medium', 'small_medium', 'scattered', 'scattered']
     """
-    v = _values(values)
-    if len(cutoffs) != 2 or not all(is_number(c) for c in cutoffs) or not 0 < cutoffs[0] < cutoffs[1] < 1:
-        raise ParameterError(f"cutoffs = {cutoffs!r} must be two numbers 0 < first < second < 1, e.g. (0.5, 0.9)")
-    low, high = cutoffs
-    total = v.sum()
-    # value held by customers with a strictly larger value: sum over customers ranked above any tie block
-    order = v.sort_values(ascending=False, kind="stable")
-    cumulative = order.cumsum() - order
-    above = cumulative.groupby(order).transform("min") / total
-    labels = np.where(above < low, "large", np.where(above < high, "small_medium", "scattered"))
-    ordered = list(reversed(VOLUME_GROUPS))
-    return pd.Series(pd.Categorical(labels, categories=ordered, ordered=True), index=order.index,
-                     name="volume_group").reindex(v.index)
+    return value_groups(values, cutoffs).rename("volume_group")
 
 
 #: Grouping by tenure: new, old (established) and potential customers.
@@ -187,6 +225,26 @@ def tenure_groups(
 
     Prospect ids that already appear in the log are classified by their purchases (counted in a
     ``CrmlabWarning``). Returns an ordered categorical indexed by customer id (buyers sorted, then prospects).
+
+    Parameters
+    ----------
+    transactions : pandas.DataFrame
+    observation_end : date
+    new_within_days : int, default 90
+    prospects : iterable
+        Ids of prospects.
+    customer_col, date_col : str
+
+    Returns
+    -------
+    pandas.Series
+        Ordered categorical ``tenure_group``.
+
+    Examples
+    --------
+    >>> log = pd.DataFrame({"customer_id": ["a", "b"], "date": ["2023-01-05", "2024-01-20"]})
+    >>> tenure_groups(log, "2024-01-31", prospects=["p"]).astype(str).tolist()
+    ['old', 'new', 'potential']
     """
     if not is_count(new_within_days):
         raise ParameterError(f"new_within_days = {new_within_days!r} must be a whole number of days >= 1")
@@ -214,8 +272,24 @@ def tier_summary(values: Values, tiers: pd.Series) -> pd.DataFrame:
 
     ``tiers`` is aligned with ``values`` on the index (any grouping: pyramid, volume, RFM segment); the
     shares add up to 1. Tiers are listed top first when ``tiers`` is an ordered categorical.
+
+    Parameters
+    ----------
+    values : Series, list or array
+    tiers : pandas.Series
+        A tier per customer, on the index of ``values``.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Examples
+    --------
+    >>> spend = pd.Series([50.0, 30.0, 10.0, 5.0, 5.0])
+    >>> tier_summary(spend, volume_groups(spend))["value_share"].tolist()
+    [0.5, 0.4, 0.1]
     """
-    v = _values(values)
+    v = check_values(values)
     if not tiers.index.equals(v.index):
         missing = v.index.difference(tiers.index)
         if len(missing) or len(tiers.index.difference(v.index)):
@@ -240,6 +314,24 @@ def plot_customer_pyramid(summary: pd.DataFrame, ax: Any = None) -> Any:
     """The customer pyramid drawn as stacked trapezoids, top tier on top, with customer and value shares.
 
     ``summary`` is :func:`tier_summary` of a :func:`customer_pyramid` (top tier first).
+
+    Parameters
+    ----------
+    summary : pandas.DataFrame
+        :func:`tier_summary` of a :func:`customer_pyramid`.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig, ax = plt.subplots()
+    >>> spend = pd.Series(range(1, 11), dtype=float)
+    >>> plot_customer_pyramid(tier_summary(spend, customer_pyramid(spend)), ax=ax).get_title()
+    'The customer pyramid (Zeithaml, Rust & Lemon 2001)'
     """
     require_columns(summary, ["customer_share", "value_share"], what="the tier summary")
     ax = axes(ax)
@@ -261,33 +353,21 @@ def plot_customer_pyramid(summary: pd.DataFrame, ax: Any = None) -> Any:
     return ax
 
 
-_TIER_PLAYBOOK = pd.DataFrame(
-    [
-        ("pyramid", "platinum", "reward and protect: named contact, priority service, early access",
-         "keep and deepen the most profitable relationships", "Zeithaml, Rust & Lemon (2001)"),
-        ("pyramid", "gold", "grow: cross- and up-selling, loyalty-programme incentives to move up",
-         "turn gold into platinum", "Zeithaml, Rust & Lemon (2001)"),
-        ("pyramid", "iron", "serve efficiently: standard service, digital channels, targeted offers",
-         "keep the volume at a lower cost to serve", "Zeithaml, Rust & Lemon (2001)"),
-        ("pyramid", "lead", "change the economics: self-service, fees or prices that cover cost, less paid contact",
-         "make unprofitable customers break even, or let them go", "Zeithaml, Rust & Lemon (2001)"),
-        ("volume", "large", "one-to-one: key-account management, personal contact, tailored offers",
-         "protect the few customers who carry most of the value", "Chinese e-commerce CRM literature"),
-        ("volume", "small_medium", "one-to-many: programmes and campaigns by segment or region",
-         "serve many customers well at a moderate cost", "Chinese e-commerce CRM literature"),
-        ("volume", "scattered", "low-touch: automated, self-service channels; watch for customers who grow",
-         "serve at minimal cost without neglecting them", "Chinese e-commerce CRM literature"),
-        ("tenure", "new", "onboarding: welcome contact, help with first use, second-purchase incentive",
-         "turn first-time buyers into repeat buyers", "Chinese e-commerce CRM literature"),
-        ("tenure", "old", "retention and development: loyalty benefits, satisfaction tracking, win-back",
-         "keep established customers and grow their value", "Chinese e-commerce CRM literature"),
-        ("tenure", "potential", "acquisition: targeted prospecting, word of mouth, referral offers",
-         "acquire customers whose expected CLV exceeds the acquisition cost", "Chinese e-commerce CRM literature"),
-    ],
-    columns=["grouping", "tier", "treatment", "goal", "source"],
-).set_index(["grouping", "tier"])
-
-
 def tier_playbook() -> pd.DataFrame:
-    """What a CRM team does with each tier of the pyramid, each volume group and each tenure group."""
-    return _TIER_PLAYBOOK.copy()
+    """What a CRM team does with each tier of the pyramid, each volume group and each tenure group.
+
+    A view of the one playbook, :data:`crmlab.clv.segments.PLAYBOOK` (whose ``relationship`` rows
+    :data:`crmlab.clv.GROUP_ACTIONS` shows).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by (``grouping``, ``tier``) for the groupings ``pyramid``, ``volume`` and ``tenure``;
+        columns ``treatment``, ``goal`` and ``source``.
+
+    Examples
+    --------
+    >>> tier_playbook().loc[("volume", "large"), "goal"]
+    'protect the few customers who carry most of the value'
+    """
+    return playbook(["pyramid", "volume", "tenure"])

@@ -36,7 +36,7 @@ from crmlab.errors import (
     ParameterError,
 )
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 BASE = pd.Timestamp("2021-02-26")  # a Friday: the logs cross week and month ends (Feb -> Mar -> Apr)
 FREQS = [("D", 1), ("W", 1), ("M", 1), ("h", 1), ("D", 7)]
 SECONDS = [0, 1, 3599, 3600, 43_200, 86_399]  # period boundaries within a day

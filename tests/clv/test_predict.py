@@ -13,18 +13,13 @@ from reference import btyd, fhs2010
 from scipy import integrate, stats
 
 from crmlab import clv
-from crmlab.clv import _lifetimes as lt
+from crmlab.clv import fitters as lt
 from crmlab.clv.predict import gamma_tail_ratio
 from crmlab.datasets import load_cdnow_summary, load_cdnow_transactions, load_donations
 from crmlab.errors import CrmlabWarning, DataValidationError, ParameterError
 
 WEEKLY_15_PERCENT = 1.15 ** (1 / 52) - 1  # FHL (2005b): 15% a year, weekly model
 HISTORIES = [(2, 30.43, 38.86), (0, 0.0, 38.86), (10, 38.0, 38.86), (5, 10.0, 38.86)]
-
-
-@pytest.fixture(scope="module")
-def summary() -> pd.DataFrame:
-    return load_cdnow_summary()
 
 
 @pytest.fixture(scope="module")
@@ -323,3 +318,70 @@ def test_log_likelihood_rows_sum_to_the_fit(models, bgbb, summary):
         columns = [data[c] for c in ("frequency", "recency", "n_periods" if "n_periods" in data else "T")]
         rows = clv.log_likelihood_rows(model, *columns)
         assert rows @ data["weights"].to_numpy() == pytest.approx(clv.log_likelihood(model), rel=1e-10)
+
+
+CAL_END, OBS_END = "1997-09-30", "1998-06-30"
+
+
+# ---------------------------------------------------------------------------------------------------
+# predictions
+
+
+def test_pareto_predictions_are_finite_for_heavy_buyers(pareto):
+    p_alive = clv.probability_alive(pareto, [132, 132, 0], [200, 199.5, 0], [200, 200, 200])
+    assert p_alive[0] == 1.0 and 0 < p_alive[1] < 1 and 0 < p_alive[2] < 1
+    expected = clv.expected_purchases(pareto, [132, 132], [200, 199.5], [200, 200], 10)
+    assert np.all(np.isfinite(expected)) and expected[0] > 5
+    assert np.isfinite(pareto.conditional_probability_alive(132, 200, 200)).all()
+
+
+def test_predictions_keep_series_index(bgnbd, summary):
+    out = clv.expected_purchases(bgnbd, summary["frequency"], summary["recency"], summary["T"], 39)
+    assert isinstance(out, pd.Series) and out.index.equals(summary.index)
+    arr = clv.probability_alive(bgnbd, summary["frequency"].to_numpy(), summary["recency"].to_numpy(),
+                                summary["T"].to_numpy())
+    assert isinstance(arr, np.ndarray) and arr.shape == (2357,)
+    assert arr[summary["frequency"].to_numpy() == 0].min() == 1.0  # BG/NBD: no repeat -> alive
+
+
+def test_customer_lifetime_value_by_hand(bgnbd, exact_summary):
+    spend = exact_summary
+    gg = clv.fit(spend, "gamma_gamma")
+    x, t_x, T, m = 2, 30.43, 38.86, 40.0
+    value = clv.customer_lifetime_value(bgnbd, gg, [x], [t_x], [T], [m], horizon=2, period_length=4, discount_rate=0.1)
+    e1, e2 = (float(clv.expected_purchases(bgnbd, x, t_x, T, h)) for h in (4, 8))
+    z = float(gg.conditional_expected_average_profit(x, m))
+    assert value[0] == pytest.approx(z * (e1 / 1.1 + (e2 - e1) / 1.1 ** 2), rel=1e-12)
+    series = clv.customer_lifetime_value(bgnbd, gg, spend["frequency"], spend["recency"], spend["T"],
+                                         spend["monetary_value"])
+    assert isinstance(series, pd.Series) and (series > 0).all()
+    with pytest.raises(ParameterError, match="Gamma-Gamma"):
+        clv.customer_lifetime_value(bgnbd, bgnbd, [x], [t_x], [T], [m])
+    with pytest.raises(ParameterError, match="horizon"):
+        clv.customer_lifetime_value(bgnbd, gg, [x], [t_x], [T], [m], horizon=0)
+
+
+def test_alive_path_jumps_at_purchases(bgnbd, transactions):
+    path = clv.alive_path(bgnbd, transactions, "1", OBS_END)
+    assert len(path) == 546 and path["time"].iloc[-1] == pytest.approx(545 / 7)
+    # customer 1 bought on 1997-01-18, 08-02 and 12-12: three repeat purchases
+    assert path["purchase"].sum() == 3 and path["frequency"].iloc[-1] == 3
+    assert path.loc[path["time"] < 17 / 7, "p_alive"].eq(1.0).all()  # no repeat yet: alive (BG/NBD)
+    jumps = path.index[path["purchase"]]
+    # BG/NBD: P(alive) = 1 until the first repeat purchase (death only follows a repeat purchase),
+    # then every later purchase lifts it
+    assert path.loc[jumps[0], "p_alive"] < 1.0
+    assert (path.loc[jumps[1:], "p_alive"].to_numpy() > path.loc[jumps[1:] - 1, "p_alive"].to_numpy()).all()
+    silent = path.loc[jumps[0]:jumps[1] - 1, "p_alive"].to_numpy()
+    assert np.all(np.diff(silent) < 0)  # decays while silent
+    with pytest.raises(DataValidationError, match="no transaction of customer 1"):
+        clv.alive_path(bgnbd, transactions, 1)
+
+
+def test_bgbb_predictions_accept_arrays():
+    bgbb = clv.fit(load_donations(), "bgbb")
+    last = clv.probability_alive(bgbb, [6, 0], [6, 0], [6, 6], at="last")
+    assert last[0] == pytest.approx(1.0) and 0 < last[1] < 0.2
+    alive = clv.probability_alive(bgbb, [6, 0], [6, 0], [6, 6])  # at the next opportunity
+    assert 0.9 < alive[0] < 1.0 and alive[1] < last[1]
+    assert clv.expected_purchases(bgbb, 6, 6, 6, 5) > clv.expected_purchases(bgbb, 3, 6, 6, 5)

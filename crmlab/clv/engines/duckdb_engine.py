@@ -1,27 +1,13 @@
-"""Customer-base summaries and predictions beyond memory: DuckDB on files, Dask on clusters.
+"""The DuckDB engine: a transaction log in CSV/Parquet files, summarised out of core.
 
-Three engines compute the summary of :func:`crmlab.clv.rfm_summary` and
-:func:`crmlab.clv.calibration_holdout`; all of them use the one definition of a period
-(:func:`~crmlab.transactions.period_codes` in numpy, :func:`~crmlab.transactions.period_sql` in SQL) and of the
-summary columns (:func:`~crmlab.clv.data.summary_columns`, Fader, Hardie & Lee 2005):
-
-* pandas, for a DataFrame in memory (:mod:`crmlab.clv.data`);
-* DuckDB, for a path, a glob or a list of CSV/Parquet files (:func:`rfm_summary_duckdb`,
-  :func:`calibration_holdout_duckdb`): the log is streamed from disk and aggregated out of core within
-  ``memory_limit``; only the one-row-per-customer result is brought into memory;
-* Dask, for a ``dask.dataframe.DataFrame`` (:func:`rfm_summary_dask`, :func:`calibration_holdout_dask`):
-  each partition is validated and reduced to distinct (customer, period) pairs with the pandas code,
-  the pairs are shuffled by customer and reduced to one row per customer on whatever scheduler the
-  collection is attached to (a ``dask.distributed`` cluster, or threads).
-
-Every engine returns the pandas result: same index (sorted customer ids), columns, dtypes and
-``attrs``; counts and times are equal exactly, spend differs at most in the last bits of a sum (the
-engines add amounts in a different order).
-
-:func:`predict_to_parquet` writes expected purchases, P(alive) and CLV for millions of customers,
-``chunk_size`` customers at a time, so memory stays bounded whatever the number of customers.
-
-DuckDB and Dask are optional (``pip install crmlab[scale]``) and imported only when used.
+A path, a glob, a folder or a list of CSV/Parquet files is streamed from disk and aggregated by DuckDB
+within ``memory_limit`` (spilling to a temporary folder beyond it); only the one-row-per-customer
+result is brought into memory. The files are checked first by the rules of :mod:`crmlab.transactions`,
+written in SQL, and every failure raises a :mod:`crmlab.errors` exception naming the file and rows.
+The period is :func:`~crmlab.transactions.period_sql`, the SQL form of the one period definition; the
+result is the per-customer pieces of :data:`crmlab.clv.kernel.CUSTOMER_COLUMNS`, assembled by the
+kernel like every engine's. DuckDB is optional (``pip install crmlab[scale]``) and imported only here,
+when a file is summarised.
 """
 
 from __future__ import annotations
@@ -30,18 +16,17 @@ import glob
 import gzip
 import os
 import shutil
-import sys
 import tempfile
 import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from crmlab.clv.data import holdout_periods, summary_columns
-from crmlab.clv.models import customer_lifetime_value, expected_purchases, probability_alive
+from crmlab.clv.engines.common import customer_index, require_module
+from crmlab.clv.kernel import end_period as period_of
 from crmlab.errors import (
     CrmlabWarning,
     DataFileError,
@@ -56,132 +41,38 @@ from crmlab.transactions import (
     OFFSET_PATTERN,
     check_columns,
     check_date_format,
-    check_freq,
     header_names,
-    leave_out_after_end,
-    period_codes,
     period_sql,
-    to_timestamp,
-    validate_log,
 )
 
+#: A path, glob or folder, or a list of them.
 FileSource = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
 
 _PARQUET = (".parquet", ".pq")
 _CSV = (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt")
-_INSTALL = "install the optional engines with: pip install 'crmlab[scale]'"
 
 
-def _require(module: str, what: str) -> Any:
-    try:
-        return __import__(module, fromlist=["_"])
-    except ImportError as exc:
-        raise ImportError(f"{what} needs the package {module.split('.')[0]!r}; {_INSTALL}") from exc
+def accepts(transactions: object) -> bool:
+    """Whether ``transactions`` names files (a path, or a non-empty list of paths): this engine's input.
 
+    Parameters
+    ----------
+    transactions : object
 
-def engine(transactions: object, function: str) -> Callable[..., pd.DataFrame] | None:
-    """The engine's version of ``function`` (``"rfm_summary"`` or ``"calibration_holdout"``) for the input.
+    Returns
+    -------
+    bool
 
-    A path, glob or list of paths -> DuckDB; a Dask DataFrame -> Dask; anything else -> ``None``
-    (the pandas path). Importing this module imports neither DuckDB nor Dask.
+    Examples
+    --------
+    >>> accepts("sales/*.parquet"), accepts(["a.csv", "b.csv"]), accepts(pd.DataFrame())
+    (True, True, False)
     """
-    if function not in ("rfm_summary", "calibration_holdout"):
-        raise ParameterError(f"unknown function {function!r}; use 'rfm_summary' or 'calibration_holdout'")
-    is_path = isinstance(transactions, (str, os.PathLike)) or (
+    return isinstance(transactions, (str, os.PathLike)) or (
         isinstance(transactions, (list, tuple))
         and len(transactions) > 0
         and all(isinstance(p, (str, os.PathLike)) for p in transactions)
     )
-    if is_path:
-        return rfm_summary_duckdb if function == "rfm_summary" else calibration_holdout_duckdb
-    dask_dataframe = sys.modules.get("dask.dataframe")
-    if dask_dataframe is not None and isinstance(transactions, dask_dataframe.DataFrame):
-        return rfm_summary_dask if function == "rfm_summary" else calibration_holdout_dask
-    return None
-
-
-# ---------------------------------------------------------------------------------------------------
-# the per-customer finish, shared by DuckDB and Dask
-
-
-def _summary_frame(
-    ids: pd.Index,
-    n_periods: np.ndarray,
-    first_period: np.ndarray,
-    last_period: np.ndarray,
-    spend: np.ndarray | None,
-    end_period: int,
-    freq_multiplier: float,
-    suffix: str = "",
-    *,
-    include_first: bool = False,
-) -> pd.DataFrame:
-    """The summary columns of :func:`summary_columns`, plus mean spend when amounts are known.
-
-    ``spend`` is the repeat spend (trial period left out), or with ``include_first`` the total spend.
-    """
-    columns = summary_columns(n_periods, first_period, last_period, end_period, freq_multiplier)
-    if include_first:
-        columns["frequency"] = columns["frequency"] + 1
-        if spend is not None:
-            total = np.asarray(spend, dtype="float64")
-            columns["monetary_value"] = total / columns["frequency"]
-            columns["total_spend"] = total
-    elif spend is not None:
-        repeats = columns["frequency"]
-        columns["monetary_value"] = np.divide(
-            np.asarray(spend, dtype="float64"), repeats, out=np.zeros(len(repeats)), where=repeats > 0
-        )
-    return pd.DataFrame({f"{k}{suffix}": v for k, v in columns.items()}, index=ids)
-
-
-def _rfm_frame(
-    table: pd.DataFrame, monetary: bool, end: pd.Timestamp, end_period: int, freq: str, freq_multiplier: float,
-    include_first: bool = False,
-) -> pd.DataFrame:
-    """The :func:`rfm_summary` result from one row per customer (``n``, ``first``, ``last``, spend)."""
-    spend = None if not monetary else table["total_spend" if include_first else "repeat_spend"].to_numpy()
-    out = _summary_frame(
-        table.index, table["n"].to_numpy(), table["first"].to_numpy(), table["last"].to_numpy(),
-        spend, end_period, freq_multiplier, include_first=include_first,
-    )
-    out.attrs.update(freq=freq, freq_multiplier=freq_multiplier, observation_end=str(end))
-    return out
-
-
-def _add_holdout(
-    out: pd.DataFrame,
-    hold_periods: np.ndarray,
-    hold_spend: np.ndarray | None,
-    cal_period: int,
-    obs_period: int,
-    freq_multiplier: float,
-) -> pd.DataFrame:
-    """``frequency_holdout``, ``monetary_value_holdout`` (mean per-period spend) and ``duration_holdout``."""
-    periods = np.asarray(hold_periods, dtype="int64")
-    out["frequency_holdout"] = periods
-    if hold_spend is not None:
-        out["monetary_value_holdout"] = np.divide(
-            np.asarray(hold_spend, dtype="float64"), periods, out=np.zeros(len(periods)), where=periods > 0
-        )
-    out["duration_holdout"] = (obs_period - cal_period) / float(freq_multiplier)
-    return out
-
-
-def _customer_index(values: pd.Series, name: str) -> pd.Index:
-    """Customer ids as an Index; Dask's and Arrow's string types come back as pandas' ``str``."""
-    index = pd.Index(values, name=name)
-    if isinstance(index.dtype, pd.StringDtype):
-        index = index.astype("str")
-    return index
-
-
-def _end_period(stamp: pd.Timestamp, freq: str) -> int:
-    return int(period_codes(np.array([stamp.asm8]), freq)[0])
-
-
-def _optional_end(observation_end: Any) -> pd.Timestamp | None:
-    return None if observation_end is None else to_timestamp(observation_end, "observation_end")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -324,7 +215,7 @@ class _Files:
         temp_directory: str,
         date_format: str | None = None,
     ) -> None:
-        duckdb = _require("duckdb", "summarising files")
+        duckdb = require_module("duckdb", "summarising files")
         check_date_format(date_format)
         self.error = duckdb.Error
         self.date_format = date_format
@@ -580,441 +471,82 @@ class _Files:
     def per_customer_frame(self, query: str) -> pd.DataFrame:
         """The result of a per-customer query, indexed by customer id."""
         result = self.frame(query)
-        result.index = _customer_index(result.pop("c"), self.customer_col)
+        result.index = customer_index(result.pop("c"), self.customer_col)
         return result
 
 
-def rfm_summary_duckdb(
+def customers(
     source: FileSource,
-    customer_col: str = "customer_id",
-    date_col: str = "date",
-    monetary_col: str | None = None,
-    freq: str = "D",
-    freq_multiplier: float = 1,
-    observation_end: str | pd.Timestamp | None = None,
     *,
-    date_format: str | None = None,
-    include_first: bool = False,
-    memory_limit: str = "1GB",
-    threads: int | None = None,
-) -> pd.DataFrame:
-    """:func:`crmlab.clv.rfm_summary` of CSV/Parquet files (a path, glob, folder or list), out of core.
-
-    DuckDB streams the files and aggregates them within ``memory_limit`` (spilling to a temporary
-    folder beyond it); the result equals ``rfm_summary`` of the same rows read into pandas. The files are
-    checked first by the rules of :mod:`crmlab.transactions`, written in SQL, and every failure raises a
-    :mod:`crmlab.errors` exception naming the file and rows. A name that is a file is read literally;
-    each file is read once (see :func:`_files`).
-    """
-    check_freq(freq, freq_multiplier)
-    end = _optional_end(observation_end)
-    with tempfile.TemporaryDirectory(prefix="crmlab-duckdb-") as spill:
-        files = _Files(source, customer_col, date_col, monetary_col, freq, memory_limit, threads, spill, date_format)
-        try:
-            after = None if end is None else f"p > {_end_period(end, freq)}"
-            stats = files.validate(after)
-            if end is None:
-                end = stats["last"]
-            end_period = _end_period(end, freq)
-            leave_out_after_end(stats["after"], stats["rows"], end, date_col)
-            table = files.per_customer_frame(files.per_customer(files.log(f"p <= {end_period}")) + " ORDER BY c")
-        finally:
-            files.close()
-    return _rfm_frame(table, monetary_col is not None, end, end_period, freq, freq_multiplier, include_first)
-
-
-def calibration_holdout_duckdb(
-    source: FileSource,
-    calibration_end: str | pd.Timestamp,
-    observation_end: str | pd.Timestamp | None = None,
-    customer_col: str = "customer_id",
-    date_col: str = "date",
-    monetary_col: str | None = None,
-    freq: str = "D",
-    freq_multiplier: float = 1,
-    *,
-    date_format: str | None = None,
-    memory_limit: str = "1GB",
-    threads: int | None = None,
-) -> pd.DataFrame:
-    """:func:`crmlab.clv.calibration_holdout` of CSV/Parquet files, out of core with DuckDB.
-
-    Same columns, definitions and checks as the pandas function; see :func:`rfm_summary_duckdb`.
-    """
-    check_freq(freq, freq_multiplier)
-    cal_end = to_timestamp(calibration_end, "calibration_end")
-    given_end = _optional_end(observation_end)
-    cal_period, _ = holdout_periods(cal_end, given_end, freq)
-    with tempfile.TemporaryDirectory(prefix="crmlab-duckdb-") as spill:
-        files = _Files(source, customer_col, date_col, monetary_col, freq, memory_limit, threads, spill, date_format)
-        try:
-            after = None if given_end is None else f"p > {_end_period(given_end, freq)}"
-            stats = files.validate(after, before=f"p <= {cal_period}")
-            obs_end = stats["last"] if given_end is None else given_end
-            cal_period, obs_period = holdout_periods(cal_end, obs_end, freq)
-            if stats["before"] == 0:
-                raise DataValidationError(
-                    f"no transaction on or before calibration_end {cal_end}", column=date_col,
-                    fix="pass a calibration_end after the first transaction",
-                )
-            leave_out_after_end(stats["after"], stats["rows"], obs_end, date_col)
-            cal = files.per_customer(files.log(f"p <= {cal_period}"))
-            hold_rows = files.log(f"p > {cal_period} AND p <= {obs_period}")
-            spend = ", sum(a) AS hold_spend" if monetary_col is not None else ""
-            hold = f"SELECT c, count(DISTINCT p) AS hold_periods{spend} FROM ({hold_rows}) GROUP BY c"
-            table = files.per_customer_frame(
-                "SELECT cal.*, coalesce(h.hold_periods, 0) AS hold_periods"
-                + (", coalesce(h.hold_spend, 0) AS hold_spend" if monetary_col is not None else "")
-                + f" FROM ({cal}) AS cal LEFT JOIN ({hold}) AS h USING (c) ORDER BY c"
-            )
-        finally:
-            files.close()
-    money = monetary_col is not None
-    out = _summary_frame(
-        table.index, table["n"].to_numpy(), table["first"].to_numpy(), table["last"].to_numpy(),
-        table["repeat_spend"].to_numpy() if money else None, cal_period, freq_multiplier, suffix="_cal",
-    )
-    _add_holdout(out, table["hold_periods"].to_numpy(), table["hold_spend"].to_numpy() if money else None,
-                 cal_period, obs_period, freq_multiplier)
-    out.attrs.update(
-        freq=freq, freq_multiplier=freq_multiplier, calibration_end=str(cal_end), observation_end=str(obs_end)
-    )
-    return out
-
-
-# ---------------------------------------------------------------------------------------------------
-# Dask: partitions -> distinct (customer, period) pairs -> shuffle by customer -> one row per customer
-
-
-def _pair_table(
-    customers: pd.Series | pd.Index, holdout: np.ndarray, periods: np.ndarray, spend: np.ndarray, rows: np.ndarray
-) -> tuple[pd.Index, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct (customer, holdout, period) triples, sorted, with their summed ``spend`` and ``rows``.
-
-    One int64 key per triple, (customer code * 2 + holdout) * span + period offset; sums run in row
-    order (hashing, then a sort of the distinct keys only). Returns the customer ids and, per triple,
-    the customer code, holdout flag, period, spend and rows.
-    """
-    codes, ids = pd.factorize(customers)
-    p0 = int(periods.min())
-    span = int(periods.max()) - p0 + 1
-    key = (codes.astype("int64") * 2 + holdout) * span + (periods - p0)
-    key_codes, distinct = pd.factorize(key)
-    order = np.argsort(distinct)
-    spend = np.bincount(key_codes, weights=spend, minlength=len(distinct))[order]
-    rows = np.bincount(key_codes, weights=rows, minlength=len(distinct)).astype("int64")[order]
-    distinct = distinct[order]
-    group = distinct // span
-    return pd.Index(ids), group // 2, (group % 2).astype(bool), distinct - group * span + p0, spend, rows
-
-
-def _partition_pairs(
-    part: pd.DataFrame,
     customer_col: str,
     date_col: str,
     monetary_col: str | None,
     freq: str,
-    end_period: int | None,
-    cal_period: int | None,
-    obs_period: int | None,
     date_format: str | None = None,
-) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """One partition, checked by the pandas path's own validator and reduced to distinct triples.
-
-    Returns the (customer, ``holdout``, ``period``) triples with their ``spend`` and ``rows``, and the
-    partition's row counts and last timestamp; a validation error comes back as data (to be raised by
-    the client with the partition's number), so it never depends on pickling an exception.
-    """
-    stats: dict[str, Any] = {"rows": len(part), "last": None, "after": 0, "calibration": 0, "error": None}
-    empty = pd.DataFrame({
-        customer_col: part[customer_col].iloc[:0], "holdout": np.zeros(0, bool), "period": np.zeros(0, "int64"),
-        "spend": np.zeros(0), "rows": np.zeros(0, "int64"),
-    })
-    if len(part) == 0:
-        return empty, stats
-    try:
-        customers, dates, amounts, _ = validate_log(part, customer_col, date_col, monetary_col, date_format=date_format)
-    except DataValidationError as exc:
-        shown = [r for r in exc.rows[:5] if r in part.index]
-        stats["error"] = {
-            "type": type(exc), "problem": exc.problem, "column": exc.column, "rows": exc.rows, "fix": exc.fix,
-            "data": part.loc[shown, [c for c in (customer_col, date_col, monetary_col) if c is not None]],
-        }
-        return empty, stats
-    codes = period_codes(dates, freq)
-    stats["last"] = dates.max()
-    if cal_period is None:  # rfm_summary: keep the periods up to the observation end
-        holdout = np.zeros(len(codes), dtype=bool)
-        keep = np.ones(len(codes), dtype=bool) if end_period is None else codes <= end_period
-    else:  # calibration_holdout: calibration periods up to cal_end's, holdout periods up to obs_end's
-        holdout = codes > cal_period
-        keep = np.ones(len(codes), dtype=bool) if obs_period is None else codes <= obs_period
-        stats["calibration"] = int(np.count_nonzero(~holdout))
-    stats["after"] = int(len(keep) - np.count_nonzero(keep))
-    if not keep.any():
-        return empty, stats
-    spend = amounts[keep] if amounts is not None else np.zeros(int(keep.sum()))
-    ids, cust, hold, period, spend, rows = _pair_table(
-        customers[keep], holdout[keep], codes[keep], spend, np.ones(len(spend))
-    )
-    pairs = pd.DataFrame(
-        {customer_col: ids.take(cust), "holdout": hold, "period": period, "spend": spend, "rows": rows}
-    )
-    return pairs.astype(empty.dtypes.to_dict()), stats
-
-
-def _customers_of_pairs(pairs: pd.DataFrame, customer_col: str) -> pd.DataFrame:
-    """One row per customer from all of its triples: the calibration ``n``, ``first``, ``last`` period
-    and ``repeat_spend`` (the trial period left out), and the holdout's distinct periods, rows and spend.
-
-    Customers whose first purchase is in the holdout are not in the cohort and are left out.
-    """
-    columns = {"n": "int64", "first": "int64", "last": "int64", "repeat_spend": "float64", "total_spend": "float64",
-               "hold_periods": "int64", "hold_spend": "float64"}
-    if len(pairs) == 0:
-        return pd.DataFrame({customer_col: pairs[customer_col]} | {c: np.zeros(0, t) for c, t in columns.items()})
-    ids, cust, hold, period, spend, rows = _pair_table(
-        pairs[customer_col], pairs["holdout"].to_numpy(), pairs["period"].to_numpy(),
-        pairs["spend"].to_numpy(), pairs["rows"].to_numpy(),
-    )
-    # sorted by customer, then calibration before holdout, then period: one run per (customer, part)
-    starts = np.flatnonzero(np.r_[True, (cust[1:] != cust[:-1]) | (hold[1:] != hold[:-1])])
-    ends = np.r_[starts[1:], len(cust)] - 1
-    calibration = ~hold[starts]
-    cal_starts, cal_ends = starts[calibration], ends[calibration]
-    repeat = spend.copy()
-    repeat[cal_starts] = 0.0  # the first (trial) period does not count
-    out = pd.DataFrame({
-        customer_col: ids.take(cust[cal_starts]),
-        "n": cal_ends - cal_starts + 1,
-        "first": period[cal_starts],
-        "last": period[cal_ends],
-        "repeat_spend": np.add.reduceat(repeat, starts)[calibration],
-        "total_spend": np.add.reduceat(spend, starts)[calibration],
-        "hold_periods": 0, "hold_spend": 0.0,
-    })
-    # a holdout run belongs to a cohort customer when it follows that customer's calibration run
-    follows = np.flatnonzero(~calibration[1:] & calibration[:-1] & (cust[starts[1:]] == cust[starts[:-1]])) + 1
-    row = np.cumsum(calibration)[follows] - 1
-    out.loc[row, "hold_periods"] = (ends - starts + 1)[follows]
-    out.loc[row, "hold_spend"] = np.add.reduceat(spend, starts)[follows]
-    return out.astype(columns)
-
-
-def _dask_customers(
-    ddf: Any,
-    customer_col: str,
-    date_col: str,
-    monetary_col: str | None,
-    freq: str,
     end_period: int | None = None,
     cal_period: int | None = None,
-    obs_period: int | None = None,
-    date_format: str | None = None,
+    memory_limit: str = "1GB",
+    threads: int | None = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Per-customer aggregates and totals of a Dask DataFrame, computed on its scheduler in one pass."""
-    dask = _require("dask", "summarising a Dask DataFrame")
-    dd = _require("dask.dataframe", "summarising a Dask DataFrame")
-    columns = [customer_col, date_col] + ([monetary_col] if monetary_col is not None else [])
-    check_columns(ddf.columns)
-    missing = [c for c in columns if c not in ddf.columns]
-    if missing:
-        raise MissingColumnError(missing, list(ddf.columns), what="the transaction log")
-    parts = ddf[columns].to_delayed()
-    reduced = [
-        dask.delayed(_partition_pairs, nout=2)(
-            part, customer_col, date_col, monetary_col, freq, end_period, cal_period, obs_period, date_format
-        )
-        for part in parts
-    ]
-    meta_pairs = pd.DataFrame({
-        customer_col: pd.Series(dtype=ddf.dtypes[customer_col]), "holdout": np.zeros(0, bool),
-        "period": np.zeros(0, "int64"), "spend": np.zeros(0), "rows": np.zeros(0, "int64"),
-    })
-    pairs = dd.from_delayed([pair for pair, _ in reduced], meta=meta_pairs, verify_meta=False)
-    meta_customers = _customers_of_pairs(meta_pairs, customer_col)
-    customers = pairs.shuffle(on=customer_col).map_partitions(
-        _customers_of_pairs, customer_col, meta=meta_customers
-    )
-    # one graph, so each partition is read once; delayed on both sides (no mixed collections)
-    tables, stats = dask.compute(customers.to_delayed(), [s for _, s in reduced])
-    table = pd.concat(tables, ignore_index=True) if tables else meta_customers
-    for number, part in enumerate(stats):
-        if part["error"] is not None:
-            error = part["error"]
-            raise error["type"](
-                f"{error['problem']} (partition {number} of the Dask DataFrame; rows are its index labels)",
-                column=error["column"], rows=error["rows"], fix=error["fix"], data=error["data"],
-            )
-    total = {
-        "rows": sum(p["rows"] for p in stats),
-        "after": sum(p["after"] for p in stats),
-        "calibration": sum(p["calibration"] for p in stats),
-        "last": max((p["last"] for p in stats if p["last"] is not None), default=None),
-    }
-    if total["rows"] == 0:
-        raise EmptyDataError("the transaction log has no rows", fix="check the data and its filters")
-    table = table.sort_values(customer_col, kind="stable")
-    table.index = _customer_index(table.pop(customer_col), customer_col)
-    return table, total
+    """One row per customer (:data:`crmlab.clv.kernel.CUSTOMER_COLUMNS`) of CSV/Parquet files, with DuckDB.
 
+    Parameters
+    ----------
+    source : path, glob, folder or list of them
+        A name that is a file is read literally; each file is read once.
+    customer_col, date_col, monetary_col : str
+        Column names (``monetary_col=None`` ignores spend).
+    freq : str
+        The period.
+    date_format : str, optional
+        ``strftime`` format of text or numeric dates.
+    end_period : int, optional
+        The last period kept (the observation end); ``None`` keeps every row.
+    cal_period : int, optional
+        The last calibration period; ``None`` for a plain summary (no holdout).
+    memory_limit : str, default "1GB"
+        DuckDB's memory limit; beyond it, DuckDB spills to a temporary folder.
+    threads : int, optional
+        DuckDB's threads (default: all cores).
 
-def rfm_summary_dask(
-    ddf: Any,
-    customer_col: str = "customer_id",
-    date_col: str = "date",
-    monetary_col: str | None = None,
-    freq: str = "D",
-    freq_multiplier: float = 1,
-    observation_end: str | pd.Timestamp | None = None,
-    *,
-    date_format: str | None = None,
-    include_first: bool = False,
-) -> pd.DataFrame:
-    """:func:`crmlab.clv.rfm_summary` of a Dask DataFrame, computed on the scheduler it is attached to.
+    Returns
+    -------
+    tuple
+        The per-customer table (indexed by sorted customer id) and the counts ``rows``, ``after`` (rows
+        after ``end_period``), ``calibration`` (rows up to ``cal_period``) and ``last`` (last timestamp).
 
-    Each partition is checked (:func:`crmlab.transactions.validate_log`) and reduced to distinct
-    (customer, period) pairs by the pandas code; the pairs are shuffled by customer, so a customer's
-    purchases may lie in any partitions. The result (one row per customer) is gathered into pandas and
-    equals ``rfm_summary`` of the same rows.
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "log.csv").write_text("customer_id,date\\na,2024-01-01\\na,2024-01-08\\nb,2024-01-03\\n")
+    >>> table, counts = customers(folder / "log.csv", customer_col="customer_id", date_col="date",
+    ...                           monetary_col=None, freq="D")
+    >>> table[["n", "first", "last"]].to_dict("list"), counts["rows"]
+    ({'n': [2, 1], 'first': [19723, 19725], 'last': [19730, 19725]}, 3)
     """
-    check_freq(freq, freq_multiplier)
-    end = _optional_end(observation_end)
-    end_period = None if end is None else _end_period(end, freq)
-    table, total = _dask_customers(ddf, customer_col, date_col, monetary_col, freq, end_period=end_period,
-                                   date_format=date_format)
-    if end is None:
-        end = pd.Timestamp(total["last"])
-        end_period = _end_period(end, freq)
-    leave_out_after_end(total["after"], total["rows"], end, date_col)
-    return _rfm_frame(table, monetary_col is not None, end, end_period, freq, freq_multiplier, include_first)
-
-
-def calibration_holdout_dask(
-    ddf: Any,
-    calibration_end: str | pd.Timestamp,
-    observation_end: str | pd.Timestamp | None = None,
-    customer_col: str = "customer_id",
-    date_col: str = "date",
-    monetary_col: str | None = None,
-    freq: str = "D",
-    freq_multiplier: float = 1,
-    *,
-    date_format: str | None = None,
-) -> pd.DataFrame:
-    """:func:`crmlab.clv.calibration_holdout` of a Dask DataFrame; see :func:`rfm_summary_dask`."""
-    check_freq(freq, freq_multiplier)
-    cal_end = to_timestamp(calibration_end, "calibration_end")
-    given_end = _optional_end(observation_end)
-    cal_period, given_period = holdout_periods(cal_end, given_end, freq)
-    table, total = _dask_customers(
-        ddf, customer_col, date_col, monetary_col, freq, cal_period=cal_period, obs_period=given_period,
-        date_format=date_format,
-    )
-    obs_end = pd.Timestamp(total["last"]) if given_end is None else given_end
-    cal_period, obs_period = holdout_periods(cal_end, obs_end, freq)
-    if total["calibration"] == 0:
-        raise DataValidationError(
-            f"no transaction on or before calibration_end {cal_end}", column=date_col,
-            fix="pass a calibration_end after the first transaction",
-        )
-    leave_out_after_end(total["after"], total["rows"], obs_end, date_col)
-    money = monetary_col is not None
-    out = _summary_frame(
-        table.index, table["n"].to_numpy(), table["first"].to_numpy(), table["last"].to_numpy(),
-        table["repeat_spend"].to_numpy() if money else None, cal_period, freq_multiplier, suffix="_cal",
-    )
-    _add_holdout(out, table["hold_periods"].to_numpy(), table["hold_spend"].to_numpy() if money else None,
-                 cal_period, obs_period, freq_multiplier)
-    out.attrs.update(
-        freq=freq, freq_multiplier=freq_multiplier, calibration_end=str(cal_end), observation_end=str(obs_end)
-    )
-    return out
-
-
-# ---------------------------------------------------------------------------------------------------
-# predictions for millions of customers, chunk by chunk
-
-
-def _summary_chunks(summary: pd.DataFrame | str | os.PathLike[str], chunk_size: int) -> Iterator[pd.DataFrame]:
-    """``chunk_size`` customers at a time, from a DataFrame or from a Parquet file of summaries."""
-    if isinstance(summary, pd.DataFrame):
-        for start in range(0, len(summary), chunk_size):
-            yield summary.iloc[start:start + chunk_size]
-        return
-    pq = _require("pyarrow.parquet", "reading a summary from Parquet")
-    pa = _require("pyarrow", "reading a summary from Parquet")
-    if not isinstance(summary, (str, os.PathLike)) or not os.path.isfile(summary):
-        raise DataFileError(
-            f"expected a summary DataFrame or the path of a Parquet file of summaries, got {summary!r}"
-        )
-    try:
-        handle = pq.ParquetFile(summary)
-    except (OSError, pa.ArrowException) as exc:
-        raise DataFileError(f"{os.path.basename(summary)} could not be read as Parquet: {exc}") from exc
-    for batch in handle.iter_batches(batch_size=chunk_size):
-        yield pa.Table.from_batches([batch], schema=handle.schema_arrow).to_pandas()
-
-
-def _summary_names(chunk: pd.DataFrame, spend: bool) -> list[str]:
-    """The summary's frequency, recency, T (and monetary value) columns, plain or ``_cal`` suffixed."""
-    wanted = ["frequency", "recency", "T"] + (["monetary_value"] if spend else [])
-    found = [next((c for c in (w, f"{w}_cal") if c in chunk.columns), None) for w in wanted]
-    missing = [w for w, c in zip(wanted, found) if c is None]
-    if missing:
-        raise MissingColumnError(missing, list(chunk.columns), what="the summary")
-    return found
-
-
-def predict_to_parquet(
-    summary: pd.DataFrame | str | os.PathLike[str],
-    model: Any,
-    path: str | os.PathLike[str],
-    *,
-    t: float,
-    spend_model: Any = None,
-    horizon: int = 12,
-    period_length: float = 1.0,
-    discount_rate: float = 0.01,
-    margin: float = 1.0,
-    chunk_size: int = 250_000,
-) -> Path:
-    """Predictions for every customer, computed ``chunk_size`` customers at a time, written to Parquet.
-
-    Columns: ``expected_purchases`` (E[X(T, T+t) | x, t_x, T], :func:`crmlab.clv.expected_purchases`),
-    ``p_alive`` (:func:`crmlab.clv.probability_alive`) and, with a Gamma-Gamma ``spend_model``, ``clv``
-    (:func:`crmlab.clv.customer_lifetime_value` with ``horizon``, ``period_length``, ``discount_rate``,
-    ``margin``); the customer index is kept. ``summary`` is a DataFrame or a Parquet file of one (read
-    in batches); each chunk is one Parquet row group, so memory is bounded by ``chunk_size`` whatever
-    the number of customers, and the file equals the predictions on the whole table.
-    """
-    if not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
-        raise ParameterError(f"chunk_size={chunk_size!r} must be a whole number of customers >= 1")
-    pa = _require("pyarrow", "writing predictions to Parquet")
-    pq = _require("pyarrow.parquet", "writing predictions to Parquet")
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    writer = None
-    try:
-        for chunk in _summary_chunks(summary, int(chunk_size)):
-            names = _summary_names(chunk, spend_model is not None)
-            x, t_x, age = (chunk[c] for c in names[:3])
-            frame = pd.DataFrame({
-                "expected_purchases": expected_purchases(model, x, t_x, age, t),
-                "p_alive": probability_alive(model, x, t_x, age),
-            }, index=chunk.index)
-            if spend_model is not None:
-                frame["clv"] = customer_lifetime_value(
-                    model, spend_model, x, t_x, age, chunk[names[3]], horizon=horizon,
-                    period_length=period_length, discount_rate=discount_rate, margin=margin,
-                )
-            table = pa.Table.from_pandas(frame, preserve_index=True, schema=None if writer is None else writer.schema)
-            if writer is None:
-                writer = pq.ParquetWriter(target, table.schema)
-            writer.write_table(table)
-    finally:
-        if writer is not None:
-            writer.close()
-    if writer is None:
-        raise EmptyDataError("the summary has no rows", fix="check the transaction log and the dates")
-    return target
+    with tempfile.TemporaryDirectory(prefix="crmlab-duckdb-") as spill:
+        files = _Files(source, customer_col, date_col, monetary_col, freq, memory_limit, threads, spill, date_format)
+        try:
+            stats = files.validate(None if end_period is None else f"p > {end_period}",
+                                   before=None if cal_period is None else f"p <= {cal_period}")
+            last = period_of(stats["last"], freq) if end_period is None else end_period
+            spend = monetary_col is not None
+            if cal_period is None:
+                query = files.per_customer(files.log(f"p <= {last}")) + " ORDER BY c"
+            else:
+                cal = files.per_customer(files.log(f"p <= {cal_period}"))
+                hold_rows = files.log(f"p > {cal_period} AND p <= {last}")
+                hold = (f"SELECT c, count(DISTINCT p) AS hold_periods{', sum(a) AS hold_spend' if spend else ''} "
+                        f"FROM ({hold_rows}) GROUP BY c")
+                query = ("SELECT cal.*, coalesce(h.hold_periods, 0) AS hold_periods"
+                         + (", coalesce(h.hold_spend, 0) AS hold_spend" if spend else "")
+                         + f" FROM ({cal}) AS cal LEFT JOIN ({hold}) AS h USING (c) ORDER BY c")
+            table = files.per_customer_frame(query) if cal_period is None or stats["before"] else None
+        finally:
+            files.close()
+    if table is None:  # nothing in the calibration period: the caller refuses it by name
+        table = pd.DataFrame(columns=["n", "first", "last"])
+    counts = {"rows": stats["rows"], "after": stats["after"], "last": stats["last"],
+              "calibration": stats["before"] if cal_period is not None else stats["rows"] - stats["after"]}
+    return table, counts
