@@ -106,6 +106,18 @@ def behaviour_features(
         ``expected_purchases`` (over a period as long as the holdout); then ``holdout_purchases``
         (distinct purchase periods) and ``holdout_spend``. ``attrs`` records the model, its
         parameters, the time unit and the holdout length.
+
+    Examples
+    --------
+    Fitting the BTYD model on the CDNOW sample takes several seconds, so this one is not run::
+
+        from crmlab.datasets import load_cdnow_transactions
+        features = behaviour_features(load_cdnow_transactions(), "1997-09-30", "1998-06-30")
+        features.shape  # (2357, 11): one row per customer of the 1/10th sample, in weeks
+
+    Customer 1 of CDNOW bought on 1997-01-01, 1997-01-18 and 1997-08-02, so frequency = 2 repeat
+    purchases, recency = 213 days / 7 = 30.43 weeks and mean_spend = (29.33 + 29.73 + 14.96) / 3 = 24.67
+    per purchase occasion.
     """
     from crmlab import clv, value
 
@@ -167,11 +179,41 @@ def standardise(
     decide the clusters; without the z-score the column with the largest unit (weeks vs dollars vs
     probabilities) would dominate every Euclidean distance.
 
+    Parameters
+    ----------
+    features : pandas.DataFrame
+        One row per customer, e.g. :func:`behaviour_features`.
+    columns : sequence of str, default :data:`DEFAULT_CLUSTER_COLUMNS`
+        The columns to standardise (the clustering inputs).
+    log : sequence of str, default :data:`DEFAULT_LOG_COLUMNS`
+        The columns among ``columns`` to transform by log(1 + v) first; their values must be >= 0.
+
     Returns
     -------
     pandas.DataFrame
         The z-scores on the index of ``features``; ``attrs["mean"]``, ``attrs["scale"]`` (of the
         transformed columns) and ``attrs["log"]`` let new customers be put on the same scale.
+
+    Raises
+    ------
+    DataValidationError
+        When a value is missing, not a number, infinite, negative in a ``log`` column, or a column is
+        constant.
+
+    Examples
+    --------
+    log(1 + 3) = 2 log(1 + 1), so the logged frequencies 0, log 2, 2 log 2 are evenly spaced, like the
+    spends 10, 20, 30; both z-scores are (−1, 0, 1) / sqrt(2/3):
+
+    >>> f = pd.DataFrame({"frequency": [0, 1, 3], "mean_spend": [10.0, 20.0, 30.0]}, index=["a", "b", "c"])
+    >>> z = standardise(f, ["frequency", "mean_spend"], log=["frequency"])
+    >>> z.round(3)
+       frequency  mean_spend
+    a     -1.225      -1.225
+    b      0.000       0.000
+    c      1.225       1.225
+    >>> round(z.attrs["mean"]["frequency"], 4), round(z.attrs["scale"]["mean_spend"], 4)
+    (0.6931, 8.165)
     """
     from sklearn.preprocessing import StandardScaler
 
@@ -201,6 +243,35 @@ def standardise_like(features: pd.DataFrame, reference: pd.DataFrame) -> pd.Data
     Applies the reference's log transforms and its means and standard deviations, so a new customer
     lands where the clustered customers' geometry says, e.g. to assign it to a segment with
     :meth:`SegmentFit.predict`.
+
+    Parameters
+    ----------
+    features : pandas.DataFrame
+        The new customers, with the columns of ``reference``.
+    reference : pandas.DataFrame
+        A result of :func:`standardise` (its ``attrs`` hold the means, scales and logged columns).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The new customers' z-scores, in the columns of ``reference``.
+
+    Raises
+    ------
+    ParameterError
+        When ``reference`` does not come from :func:`standardise`.
+
+    Examples
+    --------
+    A new customer with 1 repeat purchase (log 2, the reference mean) and a spend of 40 (two reference
+    standard deviations of 8.165 above the mean of 20):
+
+    >>> f = pd.DataFrame({"frequency": [0, 1, 3], "mean_spend": [10.0, 20.0, 30.0]}, index=["a", "b", "c"])
+    >>> z = standardise(f, ["frequency", "mean_spend"], log=["frequency"])
+    >>> new = pd.DataFrame({"frequency": [1], "mean_spend": [40.0]}, index=["new"])
+    >>> standardise_like(new, z).round(3)
+         frequency  mean_spend
+    new        0.0       2.449
     """
     try:
         means, scales, logged = reference.attrs["mean"], reference.attrs["scale"], reference.attrs["log"]
@@ -314,6 +385,18 @@ def fit_segments(
     -------
     SegmentFit
         ``labels`` is an integer Series 1..k named ``segment`` on the index of ``X``.
+
+    Examples
+    --------
+    Two groups on one standardised feature; segment 1 is the group with the higher mean spend:
+
+    >>> X = pd.DataFrame({"z": [-1.0, -0.9, -1.1, 1.0, 0.9, 1.1]}, index=list("abcdef"))
+    >>> spend = pd.Series([10.0, 12.0, 22.0, 280.0, 360.0, 450.0], index=list("abcdef"))
+    >>> fit = fit_segments(X, 2, order_by=spend)
+    >>> fit.labels.to_dict()
+    {'a': 2, 'b': 2, 'c': 2, 'd': 1, 'e': 1, 'f': 1}
+    >>> fit.predict(pd.DataFrame({"z": [0.8, -1.2]}, index=["new1", "new2"])).tolist()
+    [1, 2]
     """
     data = _numeric_frame(X, list(X.columns), "the standardised features")
     _check_k(k, len(data))
@@ -345,6 +428,30 @@ def silhouette(X: pd.DataFrame, labels: pd.Series, *, sample_size: int | None = 
     to the members of the nearest other segment, s(i) = (b(i) − a(i)) / max(a(i), b(i)) (0 for a
     segment of one); the score is the mean of s(i), from −1 to 1. ``sample_size`` computes it on a
     seeded random sample of customers (the full score needs all n² distances).
+
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        Standardised features, one row per customer.
+    labels : pandas.Series
+        The segment of each customer, on the index of ``X``; 2 to n − 1 distinct segments.
+    sample_size : int, optional
+        Compute the score on this many customers (more than 2); ``None`` (or n or more) uses all.
+    seed : int, default 0
+        Random state of the sample.
+
+    Returns
+    -------
+    float
+        The mean silhouette width, from −1 to 1.
+
+    Examples
+    --------
+    Points 0, 1 | 10, 11: s = (10.5 − 1) / 10.5 for 0 and 11, (9.5 − 1) / 9.5 for 1 and 10, mean 0.8997:
+
+    >>> X = pd.DataFrame({"z": [0.0, 1.0, 10.0, 11.0]})
+    >>> round(silhouette(X, pd.Series([1, 1, 2, 2])), 4)
+    0.8997
     """
     data = _numeric_frame(X, list(X.columns), "the standardised features")
     lab = _aligned(labels, data.index, "labels")
@@ -377,6 +484,35 @@ def choose_k(
     Columns: ``kmeans_inertia`` (within-segment sum of squares), ``kmeans_silhouette`` and
     ``gmm_silhouette`` (:func:`silhouette`; higher is better), ``gmm_bic`` = −2 log L + p log n and
     ``gmm_aic`` = −2 log L + 2p (lower is better; p = parameters of the mixture).
+
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        Standardised features, one row per customer.
+    ks : iterable of int, default range(2, 9)
+        The numbers of segments to try, each from 2 to n − 1.
+    seed, n_init, gmm_n_init : int
+        Random state, and the number of starts of k-means and of the mixture.
+    reg_covar : float, default 0.1
+        Covariance floor of the mixture (see :func:`fit_segments`).
+    silhouette_sample : int, optional
+        Sample size of :func:`silhouette` (``None``: every customer).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``k``, with the columns above.
+
+    Examples
+    --------
+    With k = 2 each group of (−1, −0.9, −1.1) and (1, 0.9, 1.1) has the sum of squares 0.01 + 0 + 0.01:
+
+    >>> X = pd.DataFrame({"z": [-1.0, -0.9, -1.1, 1.0, 0.9, 1.1]})
+    >>> choose_k(X, [2, 3], n_init=3, gmm_n_init=1)[["kmeans_inertia", "kmeans_silhouette"]].round(3)
+       kmeans_inertia  kmeans_silhouette
+    k
+    2           0.040              0.933
+    3           0.025              0.549
     """
     data = _numeric_frame(X, list(X.columns), "the standardised features")
     rows = []
@@ -415,6 +551,42 @@ def stability(
     seeded) and assign every customer with the refitted model. Each row gives the adjusted Rand index
     (Hubert & Arabie 1985) with the reference labels: ARI = (RI − E[RI]) / (max RI − E[RI]), 1 for
     identical partitions (whatever the segment numbers), about 0 for chance agreement.
+
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        Standardised features, one row per customer.
+    k : int
+        Number of segments.
+    method : {"kmeans", "gmm"}, default "kmeans"
+        The clustering of :func:`fit_segments`.
+    seeds : iterable of int, default range(1, 11)
+        The random states of the *seed* replicates.
+    n_bootstrap : int, default 20
+        The number of bootstrap replicates.
+    seed : int, default 0
+        Random state of the reference fit and of the bootstrap draws.
+    n_init : int, default 10
+        Starts per fit.
+    reg_covar : float, default 0.1
+        Covariance floor of the mixture.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per replicate: ``kind`` (``"seed"`` or ``"bootstrap"``), ``replicate`` and ``ari``.
+
+    Examples
+    --------
+    Two well separated groups are found again whatever the start or the resample:
+
+    >>> X = pd.DataFrame({"z": [-1.0, -0.9, -1.1, 1.0, 0.9, 1.1]})
+    >>> stability(X, 2, seeds=[1, 2], n_bootstrap=2, n_init=3)
+            kind  replicate  ari
+    0       seed          1  1.0
+    1       seed          2  1.0
+    2  bootstrap          1  1.0
+    3  bootstrap          2  1.0
     """
     from sklearn.metrics import adjusted_rand_score
 
@@ -453,6 +625,35 @@ def segment_profiles(
 
     ``value_share`` is the segment's share of the sum of ``value_col``; the feature means are the
     segment centroids in the original units (weeks, purchases, currency), which a manager can read.
+
+    Parameters
+    ----------
+    features : pandas.DataFrame
+        One row per customer, in original units (e.g. :func:`behaviour_features`).
+    labels : pandas.Series
+        The segment of each customer, on the index of ``features``.
+    value_col : str, default "total_spend"
+        The column whose sum the segments share; its total must be positive.
+    columns : sequence of str, optional
+        The features to average (those present in ``features``); default :data:`FEATURE_COLUMNS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per segment (sorted): ``customers``, ``customer_share``, ``value_share`` and the mean of
+        each column.
+
+    Examples
+    --------
+    Segment 1 holds (280 + 360 + 450) / 1134 = 96.1% of the spend:
+
+    >>> f = pd.DataFrame({"frequency": [0, 0, 1, 6, 7, 8], "total_spend": [10.0, 12, 22, 280, 360, 450]})
+    >>> labels = pd.Series([2, 2, 2, 1, 1, 1], name="segment")
+    >>> segment_profiles(f, labels, columns=["frequency"]).round(3)
+             customers  customer_share  value_share  frequency
+    segment
+    1                3             0.5        0.961      7.000
+    2                3             0.5        0.039      0.333
     """
     columns = list(FEATURE_COLUMNS if columns is None else columns)
     cols = list(dict.fromkeys([value_col, *[c for c in columns if c in features.columns]]))
@@ -491,6 +692,29 @@ def name_segments(profiles: pd.DataFrame, rules: Mapping[str, Mapping[str, Any]]
     or at or above the second. Relative cut points are multiples of the customer-weighted mean of the
     column over all segments (e.g. a basket 25% above the average customer's). The last rule's word
     follows a comma; segments that would share a name get their number appended.
+
+    Parameters
+    ----------
+    profiles : pandas.DataFrame
+        A result of :func:`segment_profiles`: ``customers`` and a column per rule.
+    rules : mapping, optional
+        Column -> ``{"cuts": (low, high), "words": (below, between, above), "relative": bool}``;
+        default :data:`NAMING_RULES`.
+
+    Returns
+    -------
+    pandas.Series
+        The name of each segment, on the index of ``profiles``, named ``name``.
+
+    Examples
+    --------
+    The customer-weighted mean basket is (20·60 + 30·40 + 50·20) / 100 = 34, so the relative cut points
+    are 25.5 and 42.5:
+
+    >>> profiles = pd.DataFrame({"customers": [20, 30, 50], "p_alive": [0.9, 0.5, 0.2],
+    ...                          "frequency": [4.0, 1.0, 0.0], "mean_spend": [60.0, 40.0, 20.0]}, index=[1, 2, 3])
+    >>> name_segments(profiles).to_dict()
+    {1: 'active frequent buyers, big-basket', 2: 'at-risk occasional buyers, mid-basket', 3: 'lapsing one-time buyers, small-basket'}
     """
     rules = dict(NAMING_RULES if rules is None else rules)
     require_columns(profiles, ["customers", *rules], what="the segment profiles")
@@ -530,6 +754,30 @@ def holdout_comparison(features: pd.DataFrame, groupings: Mapping[str, pd.Series
     Columns: ``customers``, ``holdout_active`` (share who bought in the holdout), ``holdout_purchases``
     and ``holdout_spend`` (means per customer), ``holdout_spend_share`` (share of all holdout spend).
     Index: (``grouping``, ``group``).
+
+    Parameters
+    ----------
+    features : pandas.DataFrame
+        One row per customer with ``holdout_purchases`` and ``holdout_spend`` (:func:`behaviour_features`).
+    groupings : mapping of str to pandas.Series
+        Name -> the group of each customer (segments, RFM groups, tiers), on the index of ``features``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group of each grouping, with the columns above; groups shown as text.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"holdout_purchases": [0, 2, 1, 3], "holdout_spend": [0.0, 20.0, 10.0, 30.0]})
+    >>> groupings = {"segments": pd.Series([2, 2, 1, 1]), "rfm": pd.Series(["low", "high", "low", "high"])}
+    >>> holdout_comparison(f, groupings)[["customers", "holdout_active", "holdout_spend_share"]].round(3)
+                    customers  holdout_active  holdout_spend_share
+    grouping group
+    segments 1              2             1.0                0.667
+             2              2             0.5                0.333
+    rfm      high           2             1.0                0.833
+             low            2             0.5                0.167
     """
     data = _numeric_frame(features, list(HOLDOUT_COLUMNS), "the features")
     frames = []
@@ -556,6 +804,31 @@ def separation(features: pd.DataFrame, groupings: Mapping[str, pd.Series],
     epsilon² = (SS_between − (g − 1) MS_within) / SS_total removes what g groups of noise would
     explain on average, so groupings with different numbers of groups compare fairly. The
     Kruskal–Wallis H test (scipy) asks whether the groups' distributions differ at all.
+
+    Parameters
+    ----------
+    features : pandas.DataFrame
+        One row per customer with the ``measures``.
+    groupings : mapping of str to pandas.Series
+        Name -> the group of each customer, on the index of ``features``; at least 2 groups each.
+    measures : sequence of str, default :data:`HOLDOUT_COLUMNS`
+        The columns to explain.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per grouping: ``groups``, and for each measure m ``m_eta2``, ``m_eta2_adj`` and
+        ``m_kruskal_p``.
+
+    Examples
+    --------
+    y = 0, 2 | 10, 12: SS_total = 104, SS_within = 4, so eta² = 100/104 = 0.9615 and epsilon² =
+    (100 − 1 · 4/2) / 104 = 0.9423:
+
+    >>> f = pd.DataFrame({"holdout_purchases": [0, 2, 10, 12]})
+    >>> table = separation(f, {"segments": pd.Series([2, 2, 1, 1])}, ["holdout_purchases"])
+    >>> table.loc["segments"].round(4).to_dict()
+    {'groups': 2.0, 'holdout_purchases_eta2': 0.9615, 'holdout_purchases_eta2_adj': 0.9423, 'holdout_purchases_kruskal_p': 0.1213}
     """
     from scipy.stats import kruskal
 
@@ -639,6 +912,19 @@ def profile_model(
     with concomitant variables of this kind is the standard way to describe segments by who the
     customers are (Wedel & Kamakura 2000, ch. 7).
 
+    Parameters
+    ----------
+    profiles : pandas.DataFrame
+        One row per customer with the profile variables.
+    segments : pandas.Series
+        The segment of each customer, on the index of ``profiles``; at least two segments.
+    columns : sequence of str
+        The categorical profile variables, each with at least two categories.
+    cv_folds : int, default 5
+        Folds of the cross-validated accuracy (every segment needs at least that many customers).
+    seed : int, default 0
+        Random state of the folds.
+
     Returns
     -------
     ProfileModel
@@ -646,6 +932,22 @@ def profile_model(
         ``accuracy``, ``cv_accuracy`` (seeded stratified ``cv_folds``-fold cross-validation),
         ``baseline_accuracy`` (always predicting the largest segment), mean ``log_loss`` of the model
         and ``null_log_loss`` of the segment shares alone.
+
+    Examples
+    --------
+    In the north 3 of 4 customers are in segment 1, in the south 1 of 4: the log odds of segment 2 are
+    log(1/3) = −1.099 in the north and log 3 in the south, a difference of 2.197 (odds ratio 9):
+
+    >>> profiles = pd.DataFrame({"region": ["north"] * 4 + ["south"] * 4})
+    >>> segments = pd.Series([1, 1, 1, 2, 1, 2, 2, 2])
+    >>> fit = profile_model(profiles, segments, ["region"], cv_folds=2)
+    >>> fit.coefficients.round(3)
+                          coef  odds_ratio
+    segment term
+    2       intercept    -1.099       0.333
+            region=south  2.197       9.000
+    >>> fit.accuracy, fit.baseline_accuracy, round(fit.pseudo_r2, 3)
+    (0.75, 0.5, 0.189)
     """
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_score
@@ -719,6 +1021,40 @@ def treatment_plan(
     default :data:`TREATMENTS`), and the last (cheapest) treatment when none fits. The output shows
     for each segment the customers, the value per customer and in total, the chosen treatment, its
     total cost and the cost as a share of the segment's expected value.
+
+    Parameters
+    ----------
+    expected_value : pandas.Series
+        The expected value of each customer over the planning period, in currency units.
+    segments : pandas.Series
+        The segment of each customer, on the index of ``expected_value``.
+    treatments : pandas.DataFrame, optional
+        Indexed by treatment, most personal first, with ``cost_per_customer`` >= 0; default
+        :data:`TREATMENTS`.
+    max_cost_share : float, default 0.2
+        The largest cost per customer as a share of the value per customer (> 0).
+    names : mapping, optional
+        Segment -> name (e.g. from :func:`name_segments`), shown in a first column ``name``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per segment: ``customers``, ``value_per_customer``, ``value``, ``treatment``, ``cost``,
+        ``cost_share_of_value`` and ``value_share``.
+
+    Examples
+    --------
+    With the default costs 15, 2.5 and 0.5: 0.2 × 100 = 20 affords one-to-one care, 0.2 × 20 = 4
+    the regional programme, and 0.2 × 1 = 0.2 nothing, so segment 3 gets the cheapest treatment:
+
+    >>> value = pd.Series([100.0, 100.0, 20.0, 20.0, 1.0])
+    >>> segments = pd.Series([1, 1, 2, 2, 3])
+    >>> treatment_plan(value, segments)[["customers", "treatment", "cost", "cost_share_of_value"]]
+             customers              treatment  cost  cost_share_of_value
+    segment
+    1                2             one_to_one  30.0                0.150
+    2                2  one_to_many_by_region   5.0                0.125
+    3                1               low_cost   0.5                0.500
     """
     table = TREATMENTS if treatments is None else treatments
     require_columns(table, ["cost_per_customer"], what="the treatments")
@@ -750,7 +1086,33 @@ def treatment_plan(
 
 def plot_k_selection(table: pd.DataFrame, criterion: Literal["silhouette", "bic"] = "silhouette",
                      ax: Any = None) -> Any:
-    """The silhouette of k-means and of the mixture against k, or the mixture's BIC against k."""
+    """The silhouette of k-means and of the mixture against k, or the mixture's BIC against k.
+
+    A dotted line marks the best k: the highest k-means silhouette, or the lowest BIC.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A result of :func:`choose_k`.
+    criterion : {"silhouette", "bic"}, default "silhouette"
+        What to plot.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on (default: a new figure).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> table = pd.DataFrame({"gmm_bic": [30.0, 25.0, 28.0]}, index=pd.Index([2, 3, 4], name="k"))
+    >>> ax = plot_k_selection(table, "bic")
+    >>> ax.get_legend_handles_labels()[1]
+    ['BIC', 'minimum at k = 3']
+    >>> plt.close(ax.figure)
+    """
     ax = axes(ax)
     if criterion == "silhouette":
         require_columns(table, ["kmeans_silhouette", "gmm_silhouette"], what="the k-selection table")
@@ -776,7 +1138,34 @@ def plot_k_selection(table: pd.DataFrame, criterion: Literal["silhouette", "bic"
 
 
 def plot_segment_heatmap(centroids: pd.DataFrame, ax: Any = None, *, names: Mapping[Any, str] | None = None) -> Any:
-    """Heat map of the standardised centroids (segments x features), each cell annotated with its z-score."""
+    """Heat map of the standardised centroids (segments x features), each cell annotated with its z-score.
+
+    The colour scale is symmetric, from −m to m with m the largest absolute z-score (at least 1).
+
+    Parameters
+    ----------
+    centroids : pandas.DataFrame
+        Mean z-score of each feature (columns) per segment (index), e.g.
+        ``standardise(features).groupby(labels).mean()``.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on (default: a new figure).
+    names : mapping, optional
+        Segment -> name, shown as "segment: name" on the vertical axis.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax`` (with a colour bar beside it).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> centroids = pd.DataFrame({"frequency": [1.2, -0.8], "p_alive": [0.9, -0.6]}, index=[1, 2])
+    >>> ax = plot_segment_heatmap(centroids, names={1: "loyal", 2: "lapsing"})
+    >>> [t.get_text() for t in ax.get_yticklabels()], [t.get_text() for t in ax.texts]
+    (['1: loyal', '2: lapsing'], ['+1.2', '+0.9', '-0.8', '-0.6'])
+    >>> plt.close(ax.figure)
+    """
     ax = axes(ax)
     values = centroids.to_numpy(float)
     limit = max(1.0, float(np.nanmax(np.abs(values))))
@@ -796,7 +1185,31 @@ def plot_segment_heatmap(centroids: pd.DataFrame, ax: Any = None, *, names: Mapp
 
 
 def plot_stability(table: pd.DataFrame, ax: Any = None) -> Any:
-    """The adjusted Rand index of every replicate of :func:`stability`, by kind (seed / bootstrap)."""
+    """The adjusted Rand index of every replicate of :func:`stability`, by kind (seed / bootstrap).
+
+    A box plot per kind (means marked) with the replicates as points.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A result of :func:`stability` (columns ``kind`` and ``ari``).
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on (default: a new figure).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> table = pd.DataFrame({"kind": ["seed", "seed", "bootstrap"], "replicate": [1, 2, 1], "ari": [1.0, 0.9, 0.7]})
+    >>> ax = plot_stability(table)
+    >>> [t.get_text() for t in ax.get_xticklabels()]
+    ['seed', 'bootstrap']
+    >>> plt.close(ax.figure)
+    """
     require_columns(table, ["kind", "ari"], what="the stability table")
     ax = axes(ax)
     kinds = list(dict.fromkeys(table["kind"]))
@@ -812,7 +1225,34 @@ def plot_stability(table: pd.DataFrame, ax: Any = None) -> Any:
 
 def plot_holdout_comparison(comparison: pd.DataFrame, measure: str = "holdout_spend", ax: Any = None, *,
                             unit: str = "US$ per customer") -> Any:
-    """Mean holdout behaviour of every group, one panel of bars per grouping side by side."""
+    """Mean holdout behaviour of every group, one panel of bars per grouping side by side.
+
+    Parameters
+    ----------
+    comparison : pandas.DataFrame
+        A result of :func:`holdout_comparison`.
+    measure : str, default "holdout_spend"
+        The column to plot.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on (default: a new figure).
+    unit : str, default "US$ per customer"
+        The unit of ``measure``, in the axis label.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``; each grouping's bars share a colour.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> f = pd.DataFrame({"holdout_purchases": [0, 2, 1, 3], "holdout_spend": [0.0, 20.0, 10.0, 30.0]})
+    >>> comparison = holdout_comparison(f, {"segments": pd.Series([2, 2, 1, 1])})
+    >>> ax = plot_holdout_comparison(comparison)
+    >>> [float(bar.get_height()) for bar in ax.patches], ax.get_ylabel()
+    ([20.0, 10.0], 'holdout spend (US$ per customer)')
+    >>> plt.close(ax.figure)
+    """
     require_columns(comparison, [measure], what="the holdout comparison")
     ax = axes(ax)
     positions, ticks, colours = [], [], []

@@ -48,6 +48,24 @@ def numeric_answers(data: pd.DataFrame, columns: Sequence[str], *, what: str = "
     -------
     pandas.DataFrame
         The columns as ``float64``, index unchanged.
+
+    Raises
+    ------
+    DataValidationError
+        Naming the column and the first offending rows.
+
+    Examples
+    --------
+    >>> answers = pd.DataFrame({"q1": ["1", "4"], "q2": [5, 2], "comment": ["", "ok"]})
+    >>> numeric_answers(answers, ["q1", "q2"]).to_dict("list")
+    {'q1': [1.0, 4.0], 'q2': [5.0, 2.0]}
+    >>> numeric_answers(pd.DataFrame({"q1": ["1", "n/a", "3"]}), ["q1"])
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.DataValidationError: column 'q1': not a number
+    1 offending row(s): [1]
+    ...
+    How to fix: clean with crmlab.survey.clean_responses(..., missing=...) first
     """
     cols = list(columns)
     require_columns(data, cols, what=what)
@@ -77,6 +95,29 @@ def require_variance(frame: pd.DataFrame, *, measure: str, min_rows: int = 2) ->
     """Refuse fewer than ``min_rows`` respondents, or any constant column (all of them named).
 
     ``measure`` names what would be undefined, e.g. ``"Cronbach's alpha"``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Numeric answers (:func:`numeric_answers`), respondents in rows.
+    measure : str
+        The measure to be computed, named in the message.
+    min_rows : int, default 2
+        The fewest respondents the measure needs.
+
+    Raises
+    ------
+    DataValidationError
+        When there are too few respondents, or naming every constant item and its answer.
+
+    Examples
+    --------
+    >>> require_variance(pd.DataFrame({"q1": [1.0, 2.0, 4.0], "q2": [3.0, 3.0, 2.0]}), measure="Cronbach's alpha")
+    >>> require_variance(pd.DataFrame({"q1": [1.0, 2.0, 4.0], "q2": [3.0, 3.0, 3.0]}), measure="Cronbach's alpha")
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.DataValidationError: column 'q2': 1 item(s) have the same answer from every respondent (zero variance), so Cronbach's alpha is undefined: ['q2'] (answers q2: 3)
+    How to fix: drop these items from the block: ...
     """
     if len(frame) < min_rows:
         raise DataValidationError(f"{measure} needs at least {min_rows} respondents, got {len(frame)}",
@@ -97,6 +138,28 @@ def require_total_variance(frame: pd.DataFrame, *, measure: str) -> None:
     """Refuse items whose sum (of standardised items too) is the same for every respondent.
 
     The test is relative: Var(sum) <= :data:`ZERO_VARIANCE` x (sum of the item variances).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Numeric answers of one block, respondents in rows.
+    measure : str
+        The measure to be computed, named in the message.
+
+    Raises
+    ------
+    DataValidationError
+        When the block's total has zero variance.
+
+    Examples
+    --------
+    q2 = 6 − q1 on a 1-5 scale (an item keyed the other way and not recoded): every total is 6.
+
+    >>> require_total_variance(pd.DataFrame({"q1": [1.0, 2.0, 5.0], "q2": [5.0, 4.0, 1.0]}), measure="alpha")
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.DataValidationError: column 'q1': the items ['q1', 'q2'] add up to the same total for every respondent: the block has zero total variance, so alpha is undefined
+    How to fix: an item is probably keyed the other way: recode it with crmlab.survey.reverse_code (x -> low + high - x) or drop it from the block
     """
     total = float(frame.sum(axis=1).var(ddof=1))
     parts = float(frame.var(ddof=1).sum())
@@ -111,7 +174,31 @@ def require_total_variance(frame: pd.DataFrame, *, measure: str) -> None:
 
 
 def require_correlated(frame: pd.DataFrame, *, block: str, measure: str) -> None:
-    """Refuse a block of two or more items whose mean absolute inter-item correlation is zero."""
+    """Refuse a block of two or more items whose mean absolute inter-item correlation is zero.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Numeric answers of one block (no constant item: :func:`require_variance` first).
+    block : str
+        The block's name, in the message.
+    measure : str
+        The measure to be computed, named in the message.
+
+    Raises
+    ------
+    DataValidationError
+        When the mean |r| over the pairs of items is zero; a block of one item passes.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"q1": [1.0, 2.0, 1.0, 2.0], "q2": [1.0, 1.0, 2.0, 2.0]})
+    >>> require_correlated(frame, block="Loyalty", measure="HTMT")
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.DataValidationError: column 'q1': the items of block 'Loyalty' ['q1', 'q2'] are uncorrelated (mean |r| = 0), so HTMT divides by zero
+    How to fix: check the block's items: items of one construct should correlate
+    """
     k = frame.shape[1]
     if k < 2:
         return
