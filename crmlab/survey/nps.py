@@ -37,7 +37,28 @@ def _scores(values: pd.Series | Sequence[float], name: str = "recommend") -> pd.
 
 
 def nps_groups(values: pd.Series | Sequence[float]) -> pd.Series:
-    """Ordered categorical detractor (0-6) / passive (7-8) / promoter (9-10) for each answer."""
+    """Ordered categorical detractor (0-6) / passive (7-8) / promoter (9-10) for each answer.
+
+    Parameters
+    ----------
+    values : pandas.Series or sequence of float
+        The 0-10 answers to the recommend item; whole numbers, none missing.
+
+    Returns
+    -------
+    pandas.Series
+        Ordered categorical with the categories of :data:`NPS_GROUPS`, named ``nps_group``.
+
+    Raises
+    ------
+    DataValidationError
+        Naming the answers that are missing, not whole numbers or outside 0-10.
+
+    Examples
+    --------
+    >>> nps_groups([10, 7, 6, 9]).tolist()
+    ['promoter', 'passive', 'detractor', 'promoter']
+    """
     s = _scores(values)
     groups = pd.cut(s, bins=[-0.5, 6.5, 8.5, 10.5], labels=list(NPS_GROUPS), ordered=True)
     return groups.rename("nps_group")
@@ -52,8 +73,32 @@ def net_promoter_score(values: pd.Series | Sequence[float], *, level: float = 0.
                        seed: int | None = None) -> pd.Series:
     """NPS with its standard error and Wald CI (and a bootstrap percentile CI when ``n_boot`` > 0).
 
-    Returns ``n``, ``promoters``, ``passives``, ``detractors`` (shares), ``nps``, ``se`` (NPS points),
-    ``ci_low``, ``ci_high`` and, with ``n_boot``, ``boot_ci_low``, ``boot_ci_high``.
+    Parameters
+    ----------
+    values : pandas.Series or sequence of float
+        The 0-10 answers to the recommend item; whole numbers, none missing.
+    level : float, default 0.95
+        Confidence level of the intervals, between 0 and 1.
+    n_boot : int, default 0
+        Bootstrap resamples of the respondents: 0 for none, else at least 100.
+    seed : int, optional
+        Random state of the bootstrap.
+
+    Returns
+    -------
+    pandas.Series
+        ``n``, ``promoters``, ``passives``, ``detractors`` (shares), ``nps``, ``se`` (NPS points),
+        ``ci_low``, ``ci_high`` (the Wald interval, clipped to -100 and 100) and, with ``n_boot``,
+        ``boot_ci_low``, ``boot_ci_high``.
+
+    Examples
+    --------
+    5 promoters, 2 passives and 3 detractors among 10: NPS = 100 (0.5 - 0.3) = 20 and
+    se = 100 sqrt((0.5 + 0.3 - 0.2²) / 10) = 27.57, so the 95% interval is 20 ± 1.96 · 27.57:
+
+    >>> result = net_promoter_score([10, 9, 9, 8, 7, 6, 5, 10, 3, 9])
+    >>> result[["nps", "se", "ci_low", "ci_high"]].round(2).to_dict()
+    {'nps': 20.0, 'se': 27.57, 'ci_low': -34.03, 'ci_high': 74.03}
     """
     if not 0 < level < 1:
         raise ParameterError(f"level={level} must be between 0 and 1")
@@ -82,6 +127,39 @@ def nps_by_segment(data: pd.DataFrame, score: str, segment: str, *, level: float
     Columns: n, promoters, passives, detractors, nps, se, ci_low, ci_high, diff (vs reference),
     diff_se, z, p. ``attrs["chi2"]``, ``attrs["chi2_p"]``: chi-square test that the
     detractor/passive/promoter mix is the same in every segment.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Respondents in rows.
+    score : str
+        The column of 0-10 recommend answers.
+    segment : str
+        The column of segments (no missing value; at least two segments). Categorical columns keep
+        their order of categories, others are sorted.
+    level : float, default 0.95
+        Confidence level of the intervals.
+    reference : str, optional
+        The segment the others are compared with (default: the first).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per segment with the columns above; ``diff``, ``diff_se``, ``z`` and ``p`` are missing
+        for the reference.
+
+    Examples
+    --------
+    New customers: 1 promoter, 1 passive, 2 detractors, NPS -25; repeat buyers: 3 promoters and a
+    passive, NPS 75. The difference of 100 has se sqrt(41.46² + 21.65²) = 46.77, z = 2.14:
+
+    >>> data = pd.DataFrame({"recommend": [10, 6, 8, 3, 10, 9, 9, 7], "segment": ["new"] * 4 + ["repeat"] * 4})
+    >>> table = nps_by_segment(data, "recommend", "segment")
+    >>> table[["n", "nps", "se", "diff", "z", "p"]].round(3)
+             n   nps      se   diff      z      p
+    segment
+    new      4 -25.0  41.458    NaN    NaN    NaN
+    repeat   4  75.0  21.651  100.0  2.138  0.033
     """
     require_columns(data, [score, segment], what="the survey data")
     seg = data[segment]
@@ -112,7 +190,30 @@ def nps_by_segment(data: pd.DataFrame, score: str, segment: str, *, level: float
 
 
 def plot_nps(table: pd.DataFrame, *, ax: plt.Axes | None = None, title: str = "Net Promoter Score by segment") -> plt.Axes:
-    """NPS per segment with its Wald confidence interval (a :func:`nps_by_segment` table)."""
+    """NPS per segment with its Wald confidence interval (a :func:`nps_by_segment` table).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A result of :func:`nps_by_segment` (or any table with ``nps``, ``ci_low`` and ``ci_high``).
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on (default: a new figure).
+    title : str, default "Net Promoter Score by segment"
+        The title.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``, one point and interval per segment, a line at NPS 0.
+
+    Examples
+    --------
+    >>> data = pd.DataFrame({"recommend": [10, 6, 8, 3, 10, 9, 9, 7], "segment": ["new"] * 4 + ["repeat"] * 4})
+    >>> ax = plot_nps(nps_by_segment(data, "recommend", "segment"))
+    >>> [t.get_text() for t in ax.get_yticklabels()], ax.get_ylabel()
+    (['new', 'repeat'], 'segment')
+    >>> plt.close(ax.figure)
+    """
     if ax is None:
         _, ax = plt.subplots()
     y = np.arange(len(table))
