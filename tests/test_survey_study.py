@@ -142,6 +142,12 @@ def test_study_describes_itself_and_maps_importance_against_performance():
         b[("Satisfaction", "Loyalty")] + b[("Satisfaction", "Complaints")] * b[("Complaints", "Loyalty")])
     # performance of a one-item construct is its rescaled mean: Complaints = CUSCO on 1-10
     assert ipa.loc["Complaints", "performance"] == pytest.approx(100 * (study.data["CUSCO"].mean() - 1) / 9)
+    # a fit of another model is refused rather than mapped against the wrong blocks
+    other = survey.pls_path_model(study.data, survey.PathModel(
+        blocks={k: study.model.blocks[k] for k in ("Quality", "Satisfaction", "Loyalty")},
+        paths=[("Quality", "Satisfaction"), ("Satisfaction", "Loyalty")]))
+    with pytest.raises(CrmlabError, match="estimates another model than the study 'ECSI mobile phone'"):
+        study.importance_performance(other)
 
 
 def test_ipa_on_a_7_point_survey_uses_its_scale(tmp_path):

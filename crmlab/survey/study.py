@@ -125,13 +125,19 @@ class SurveyStudy:
         fit
             The PLS estimate of the study's ``model`` (:func:`~crmlab.survey.pls_path_model`).
         data
-            The answers the model was estimated on; default the study's ``data``.
+            The answers whose performance is indexed; default the answers ``fit`` was estimated on
+            (``fit.data``).
 
         Returns
         -------
         pandas.DataFrame
             Indexed by ``attribute`` (the drivers, in the order of the total-effects table), columns
             ``importance``, ``performance`` (0–100) and ``quadrant``.
+
+        Raises
+        ------
+        CrmlabError
+            ``fit`` estimates another model than the study's (other blocks or paths).
 
         Examples
         --------
@@ -141,7 +147,14 @@ class SurveyStudy:
         >>> ipa[["importance", "performance"]].round(3).loc["Satisfaction"].tolist(), ipa.loc["Value", "quadrant"]
         ([0.521, 72.543], 'Low priority')
         """
-        data = self.data if data is None else data
+        def shape(model: PathModel) -> tuple:
+            return ({k: list(v) for k, v in model.blocks.items()}, sorted(tuple(p) for p in model.paths))
+
+        if shape(fit.model) != shape(self.model):
+            raise CrmlabError(f"the PLS fit estimates another model than the study {self.name!r} (constructs "
+                              f"{fit.model.latent}, not {self.model.latent}, or other paths); pass "
+                              "survey.pls_path_model(data, study.model)")
+        data = fit.data if data is None else data
         total = fit.total_effects.query("target == @self.loyalty").set_index("source")["estimate"]
         drivers = {lv: self.model.blocks[lv] for lv in total.index}
         performance = construct_performance(data, drivers, fit.outer_weights, scale=self.scale)
