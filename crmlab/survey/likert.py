@@ -118,6 +118,20 @@ def mobi_questionnaire() -> Questionnaire:
     """The ECSI mobile-phone questionnaire behind ``mobi``: 24 items on a 1-10 scale, no reverse keys.
 
     Wording paraphrased from Tenenhaus et al. (2005, Table 1); [operator] is the respondent's provider.
+
+    Returns
+    -------
+    Questionnaire
+        The items in the blocks of :data:`crmlab.datasets.MOBI_BLOCKS`, each on the scale 1-10 with its
+        wording.
+
+    Examples
+    --------
+    >>> q = mobi_questionnaire()
+    >>> len(q.names), q["CUSL3"].low, q["CUSL3"].high
+    (24, 1, 10)
+    >>> {block: len(items) for block, items in q.blocks.items()}
+    {'Image': 5, 'Expectation': 3, 'Quality': 7, 'Value': 2, 'Satisfaction': 3, 'Complaints': 1, 'Loyalty': 3}
     """
     from crmlab.datasets import MOBI_BLOCKS
 
@@ -156,6 +170,30 @@ def check_responses(data: pd.DataFrame, questionnaire: Questionnaire) -> pd.Data
     Problems: ``"missing"``, ``"not a number"`` (text, true/false, infinity), ``"not an integer"``,
     ``"out of range"``. An empty table means the data are clean. Columns of ``data`` that are not items
     are ignored; an item that is a column twice is refused.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Respondents in rows (the index identifies them), items in columns.
+    questionnaire : Questionnaire
+        The items and their scales.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``respondent`` (index label), ``item``, ``value`` (as given) and ``problem``, item by
+        item in questionnaire order.
+
+    Examples
+    --------
+    >>> q = Questionnaire.from_blocks({"Satisfaction": ["s1", "s2"]}, 1, 5, reverse=["s2"])
+    >>> data = pd.DataFrame({"s1": [5, 6, "x", None], "s2": [1, 2, 2.5, 4]}, index=["r1", "r2", "r3", "r4"])
+    >>> check_responses(data, q)
+      respondent item value         problem
+    0         r2   s1     6    out of range
+    1         r3   s1     x    not a number
+    2         r4   s1  None         missing
+    3         r3   s2   2.5  not an integer
     """
     _require_single_columns(data, questionnaire.names)
     rows = []
@@ -204,7 +242,30 @@ def _require_unique_respondents(data: pd.DataFrame, id_col: str | None) -> pd.Da
 
 
 def missing_summary(data: pd.DataFrame, questionnaire: Questionnaire) -> pd.DataFrame:
-    """Missing answers per item: count and share of respondents."""
+    """Missing answers per item: count and share of respondents.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Respondents in rows, items in columns.
+    questionnaire : Questionnaire
+        The items to count.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by item: ``missing`` (count) and ``share`` (of all respondents).
+
+    Examples
+    --------
+    >>> q = Questionnaire.from_blocks({"Satisfaction": ["s1", "s2"]}, 1, 5, reverse=["s2"])
+    >>> data = pd.DataFrame({"s1": [5, 4, None, 2], "s2": [1, 2, 4, None]})
+    >>> missing_summary(data, q)
+          missing  share
+    item
+    s1          1   0.25
+    s2          1   0.25
+    """
     _require_single_columns(data, questionnaire.names)
     miss = data[questionnaire.names].isna()
     return pd.DataFrame({"missing": miss.sum(), "share": miss.mean()}).rename_axis("item")
@@ -230,6 +291,57 @@ def clean_responses(data: pd.DataFrame, questionnaire: Questionnaire, *,
     ``kept_missing`` (item -> count), ``reversed`` (items recoded) and ``ignored_columns`` (columns of
     ``data`` that are not items, left out of the result). ``df.attrs["missing"]`` keeps the summary of
     earlier versions (``policy``, ``answers``, ``respondents``, ``per_item``).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Respondents in rows, items in columns (other columns are ignored and listed).
+    questionnaire : Questionnaire
+        The items, their scales and reverse keys.
+    missing : {"error", "listwise", "mean", "keep"}, default "error"
+        The missing-data policy.
+    reverse : bool, default True
+        Recode the reverse-keyed items with :func:`reverse_code`.
+    id_col : str, optional
+        The column of respondent ids (default: the index identifies respondents).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The items only, indexed by respondent: ``int64``, or ``float64`` when missing answers were kept
+        or replaced by means.
+
+    Raises
+    ------
+    DataValidationError
+        On an invalid answer, a missing or repeated respondent id, or (``missing="error"``) a missing
+        answer.
+    EmptyDataError
+        When ``data`` has no rows, or listwise deletion leaves none.
+
+    Warns
+    -----
+    CrmlabWarning
+        Counting the missing answers and saying what was done with them.
+
+    Examples
+    --------
+    Listwise deletion drops r3 and r4; s2 is reverse-keyed, so 1 -> 5 and 2 -> 4:
+
+    >>> import warnings
+    >>> q = Questionnaire.from_blocks({"Satisfaction": ["s1", "s2"]}, 1, 5, reverse=["s2"])
+    >>> data = pd.DataFrame({"s1": [5, 4, None, 2], "s2": [1, 2, 4, None]}, index=["r1", "r2", "r3", "r4"])
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     clean = clean_responses(data, q, missing="listwise")
+    >>> clean
+        s1  s2
+    r1   5   5
+    r2   4   4
+    >>> print(caught[0].message)
+    2 missing answer(s) from 2 respondent(s) in 2 item(s) {'s1': 1, 's2': 1}: 2 respondent(s) dropped (2 row(s) removed, 2 left): ['r3', 'r4'] (missing='listwise')
+    >>> {key: clean.attrs["cleaning"][key] for key in ("rows_in", "rows_out", "dropped", "reversed")}
+    {'rows_in': 4, 'rows_out': 2, 'dropped': ['r3', 'r4'], 'reversed': ['s2']}
     """
     if missing not in MISSING_POLICIES:
         raise SpecificationError("clean_responses", [f"missing={missing!r} is not one of {MISSING_POLICIES}"])
@@ -312,6 +424,30 @@ def reverse_code(data: pd.DataFrame, questionnaire: Questionnaire, items: Sequen
 
     Missing answers stay missing; an answer off the item's scale (e.g. a "don't know" code 99, which
     would become -93) or an item the questionnaire does not declare is refused.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Respondents in rows, items in columns.
+    questionnaire : Questionnaire
+        The items' scales and reverse keys.
+    items : sequence of str, optional
+        The items to recode (default: those declared reverse-keyed).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``data`` with those items recoded.
+
+    Examples
+    --------
+    On a 1-5 scale, x -> 6 - x:
+
+    >>> q = Questionnaire.from_blocks({"Satisfaction": ["s1", "s2"]}, 1, 5, reverse=["s2"])
+    >>> reverse_code(pd.DataFrame({"s1": [5, 4], "s2": [1, 2]}), q)
+       s1  s2
+    0   5   5
+    1   4   4
     """
     names = [it.name for it in questionnaire.items if it.reverse] if items is None else list(items)
     require_columns(data, names, what="the survey data")
@@ -343,6 +479,25 @@ def as_ordered(data: pd.DataFrame, questionnaire: Questionnaire) -> pd.DataFrame
     """Items as ordered categoricals with every scale point as a category (even unused ones).
 
     An answer off the scale is refused (pandas would turn it into a missing value without a word).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Respondents in rows, items in columns; answers may be numbers or numeric text.
+    questionnaire : Questionnaire
+        The items and their scales.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The items as ordered categoricals, index unchanged; missing answers stay missing.
+
+    Examples
+    --------
+    >>> q = Questionnaire.from_blocks({"Satisfaction": ["s1", "s2"]}, 1, 5, reverse=["s2"])
+    >>> ordered = as_ordered(pd.DataFrame({"s1": [5, "4"], "s2": [1, 2]}), q)
+    >>> ordered["s1"].cat.categories.tolist(), ordered["s1"].tolist()
+    ([1, 2, 3, 4, 5], [5, 4])
     """
     _require_single_columns(data, questionnaire.names)
     out = pd.DataFrame(index=data.index)
@@ -360,6 +515,29 @@ def item_distribution(data: pd.DataFrame, questionnaire: Questionnaire, items: S
     Shares are of the respondents who answered the item (each row sums to 1). An answer outside the
     scale is refused; a value between two scale points (an item mean filled in by
     ``clean_responses(missing="mean")``) is left out of the shares and counted in a warning.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Respondents in rows, items in columns.
+    questionnaire : Questionnaire
+        The items and their scales.
+    items : sequence of str, optional
+        The items to tabulate, all on one scale (default: every item of the questionnaire).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by item, one column per scale point, shares from 0 to 1.
+
+    Examples
+    --------
+    >>> q = Questionnaire.from_blocks({"Satisfaction": ["s1", "s2"]}, 1, 5, reverse=["s2"])
+    >>> item_distribution(pd.DataFrame({"s1": [5, 4, 4, 2], "s2": [1, 2, 4, 5]}), q)
+             1     2    3     4     5
+    item
+    s1    0.00  0.25  0.0  0.50  0.25
+    s2    0.25  0.25  0.0  0.25  0.25
     """
     names = list(items) if items is not None else questionnaire.names
     require_columns(data, names, what="the survey data")
@@ -390,6 +568,35 @@ def plot_likert(data: pd.DataFrame, questionnaire: Questionnaire, items: Sequenc
 
     Each bar is centred on the scale midpoint: answers below it extend left, above it right, the
     middle category (odd scales) straddles zero. Items are sorted by their share of high answers.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Respondents in rows, items in columns.
+    questionnaire : Questionnaire
+        The items and their scales.
+    items : sequence of str, optional
+        The items to plot, all on one scale (default: every item).
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on (default: a new figure sized to the number of items).
+    title : str, optional
+        The title (default: the questionnaire's name and the scale).
+    cmap : str, default "RdBu"
+        The matplotlib colour map of the scale points, low to high.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``: one bar per item, one segment per scale point (percent of respondents).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> q = Questionnaire.from_blocks({"Satisfaction": ["s1", "s2"]}, 1, 5, reverse=["s2"])
+    >>> ax = plot_likert(pd.DataFrame({"s1": [5, 4, 4, 2], "s2": [1, 2, 4, 5]}), q)
+    >>> ax.get_title(), [t.get_text() for t in ax.get_yticklabels()], len(ax.patches)
+    ('Item distributions (questionnaire, scale 1–5)', ['s2', 's1'], 10)
+    >>> plt.close(ax.figure)
     """
     dist = item_distribution(data, questionnaire, items) * 100
     cats = list(dist.columns)
