@@ -53,7 +53,42 @@ def driver_regression(data: pd.DataFrame, outcome: str, drivers: Sequence[str], 
                       level: float = 0.95) -> pd.DataFrame:
     """OLS of ``outcome`` on ``drivers`` with robust SEs: estimate, se, t, p, CI and standardised beta.
 
-    ``attrs`` holds ``r_squared``, ``adj_r_squared`` and ``n``.
+    ``attrs`` holds ``r_squared``, ``adj_r_squared``, ``n`` and ``cov_type``. The standardised beta
+    of driver j is b_j s_j / s_y (sample standard deviations).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Respondents in rows; numeric, complete answers.
+    outcome : str
+        The dependent variable (e.g. overall satisfaction).
+    drivers : sequence of str
+        The explanatory variables; none constant, none a linear combination of the others.
+    cov_type : str, default "HC3"
+        The statsmodels covariance type of the standard errors ("nonrobust" for the classical ones).
+    level : float, default 0.95
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``term`` (``Intercept`` first): ``estimate``, ``se``, ``t``, ``p``, ``ci_low``,
+        ``ci_high`` and ``std_beta`` (missing for the intercept).
+
+    Examples
+    --------
+    Sum of dx dy = 6 and of dx² = 10, so b = 0.6, a = 4 - 0.6 · 3 = 2.2, R² = 6² / (10 · 6) = 0.6 and
+    the standardised beta is sqrt(R²) = 0.7746 for a single driver:
+
+    >>> data = pd.DataFrame({"x": [1, 2, 3, 4, 5], "y": [2, 4, 5, 4, 5]})
+    >>> table = driver_regression(data, "y", ["x"])
+    >>> table[["estimate", "std_beta"]].round(4)
+               estimate  std_beta
+    term
+    Intercept       2.2       NaN
+    x               0.6    0.7746
+    >>> round(table.attrs["r_squared"], 4), table.attrs["n"]
+    (0.6, 5)
     """
     import statsmodels.formula.api as smf
 
@@ -89,7 +124,37 @@ def _r2(corr: np.ndarray, subset: Sequence[int], y: int) -> float:
 
 
 def relative_weights(data: pd.DataFrame, outcome: str, drivers: Sequence[str]) -> pd.DataFrame:
-    """Johnson's (2000) relative weights: ``raw`` (sums to R^2) and ``share`` (sums to 1)."""
+    """Johnson's (2000) relative weights: ``raw`` (sums to R^2) and ``share`` (sums to 1).
+
+    With Lambda = R_xx^(1/2) (so that Z = X (X'X)^(-1/2) has Z'X = Lambda) and beta = Lambda^(-1) r_xy,
+    eps_j = sum_k lambda_jk^2 beta_k^2.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Respondents in rows; numeric, complete answers.
+    outcome : str
+        The dependent variable.
+    drivers : sequence of str
+        The explanatory variables; none a linear combination of the others.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``driver``: ``raw`` and ``share``.
+
+    Examples
+    --------
+    Uncorrelated drivers: each weight is the driver's squared correlation with y, here 16/20 and 4/20
+    (y = 1.5 + x1 + 0.5 x2, so R² = 1):
+
+    >>> data = pd.DataFrame({"x1": [1, -1, 1, -1], "x2": [1, 1, -1, -1], "y": [3, 1, 2, 0]})
+    >>> relative_weights(data, "y", ["x1", "x2"]).round(3)
+            raw  share
+    driver
+    x1      0.8    0.8
+    x2      0.2    0.2
+    """
     sub = _complete(data, [outcome, *drivers], measure="relative weights")
     r = sub.corr().to_numpy()
     rxx, rxy = r[1:, 1:], r[1:, 0]
@@ -102,7 +167,36 @@ def relative_weights(data: pd.DataFrame, outcome: str, drivers: Sequence[str]) -
 
 
 def shapley_r2(data: pd.DataFrame, outcome: str, drivers: Sequence[str]) -> pd.DataFrame:
-    """Shapley/LMG decomposition of R^2: ``raw`` (sums to R^2) and ``share``; up to 15 drivers."""
+    """Shapley/LMG decomposition of R^2: ``raw`` (sums to R^2) and ``share``; up to 15 drivers.
+
+    raw_j = sum over subsets S of the other drivers of |S|! (p - |S| - 1)! / p! (R²(S + j) - R²(S)),
+    each R² from the correlation matrix.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Respondents in rows; numeric, complete answers.
+    outcome : str
+        The dependent variable.
+    drivers : sequence of str
+        The explanatory variables (at most 15: 2^p subsets), none a linear combination of the others.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``driver``: ``raw`` and ``share``.
+
+    Examples
+    --------
+    With two drivers, raw_1 = (r_1² + R² - r_2²) / 2 = (0.8857² + 0.9810 - 0.4857²) / 2 = 0.7648:
+
+    >>> data = pd.DataFrame({"x1": [1, 2, 3, 4, 5, 6], "x2": [2, 1, 4, 3, 6, 5], "y": [1, 3, 2, 5, 4, 6]})
+    >>> shapley_r2(data, "y", ["x1", "x2"]).round(4)
+               raw   share
+    driver
+    x1      0.7648  0.7796
+    x2      0.2162  0.2204
+    """
     p = len(drivers)
     if p > 15:
         raise ParameterError(f"{p} drivers need 2^{p} regressions; use relative_weights() for more than 15")
@@ -133,7 +227,37 @@ def ordinal_logit(data: pd.DataFrame, outcome: str, predictors: Sequence[str], *
 
     Returns one row per slope (``kind="slope"``, with ``odds_ratio`` for the logit) and per cut point
     (``kind="threshold"``: tau_k, the boundary between category k and the next, on the latent scale).
-    ``attrs`` holds ``categories``, ``n``, ``llf`` and ``converged``.
+    ``attrs`` holds ``categories``, ``n``, ``llf``, ``converged`` and ``n_slopes``.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Respondents in rows.
+    outcome : str
+        The ordered answer: an ordered categorical or integer codes, at least 3 categories.
+    predictors : sequence of str
+        Numeric, complete explanatory variables.
+    distr : {"logit", "probit"}, default "logit"
+        The link F.
+    level : float, default 0.95
+        Confidence level of the slopes' intervals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``term``: ``kind``, ``estimate``, ``se``, ``z``, ``p``, ``ci_low``, ``ci_high`` (slopes
+        only) and, for the logit, ``odds_ratio`` = exp(estimate) of each slope: the factor by which one
+        more unit of the predictor multiplies the odds of answering above any given category.
+
+    Examples
+    --------
+    >>> data = pd.DataFrame({"y": [1, 1, 2, 1, 2, 3, 2, 3, 3, 1, 2, 3], "x": [1, 2, 2, 3, 3, 3, 4, 4, 5, 5, 1, 6]})
+    >>> ordinal_logit(data, "y", ["x"])[["kind", "estimate", "odds_ratio"]].round(3)
+               kind  estimate  odds_ratio
+    term
+    x         slope     0.659       1.934
+    1|2   threshold     1.176         NaN
+    2|3   threshold     2.867         NaN
     """
     from statsmodels.miscmodels.ordinal_model import OrderedModel
 
@@ -193,6 +317,31 @@ def construct_performance(data: pd.DataFrame, blocks: dict[str, Sequence[str]], 
     Item x on ``scale`` (low, high) is rescaled to 100 (x - low)/(high - low); the construct score is
     the weighted mean with the unstandardised outer weights w_i / s_i normalised to sum 1 (Fornell et
     al. 1996, the ACSI index; Ringle & Sarstedt 2016). ``weights`` is ``PLSResult.outer_weights``.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Respondents in rows; numeric, complete answers.
+    blocks : dict of str to sequence of str
+        Construct -> its items.
+    weights : pandas.DataFrame
+        Standardised outer weights in tidy form (columns ``item`` and ``weight``).
+    scale : tuple of int
+        The items' scale (low, high), e.g. (1, 10).
+
+    Returns
+    -------
+    pandas.Series
+        The index of each construct, from 0 to 100, named ``performance``.
+
+    Examples
+    --------
+    Equal weights and equal standard deviations: the mean of the rescaled means 75 and 50:
+
+    >>> data = pd.DataFrame({"s1": [5, 3, 4, 4], "s2": [4, 2, 3, 3]})
+    >>> weights = pd.DataFrame({"item": ["s1", "s2"], "weight": [0.5, 0.5]})
+    >>> construct_performance(data, {"Satisfaction": ["s1", "s2"]}, weights, (1, 5)).to_dict()
+    {'Satisfaction': 62.5}
     """
     low, high = scale
     if not low < high:
@@ -216,7 +365,33 @@ def importance_performance(importance: pd.Series, performance: pd.Series, *,
                            performance_split: float | None = None) -> pd.DataFrame:
     """The IPA table: importance, performance and quadrant (Martilla & James 1977).
 
-    Splits default to the means of importance and performance across the attributes.
+    Splits default to the means of importance and performance across the attributes. An attribute at
+    or above both splits is "Keep up the good work"; important but below the performance split,
+    "Concentrate here"; neither, "Low priority"; performing but not important, "Possible overkill".
+
+    Parameters
+    ----------
+    importance : pandas.Series
+        The importance of each attribute (e.g. total effects on satisfaction).
+    performance : pandas.Series
+        The performance of each attribute (e.g. :func:`construct_performance`), on the same index.
+    importance_split, performance_split : float, optional
+        Where the quadrants divide (default: the means).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``attribute``: ``importance``, ``performance`` and ``quadrant``; ``attrs`` holds the
+        two splits.
+
+    Examples
+    --------
+    The splits are the means 0.25 and 60:
+
+    >>> importance = pd.Series({"price": 0.4, "network": 0.3, "service": 0.1, "image": 0.2})
+    >>> performance = pd.Series({"price": 50.0, "network": 80.0, "service": 70.0, "image": 40.0})
+    >>> importance_performance(importance, performance)["quadrant"].to_dict()
+    {'price': 'Concentrate here', 'network': 'Keep up the good work', 'service': 'Possible overkill', 'image': 'Low priority'}
     """
     joined = pd.concat({"importance": importance, "performance": performance}, axis=1, join="inner")
     missing = sorted(set(importance.index) ^ set(performance.index))
@@ -240,7 +415,33 @@ def importance_performance(importance: pd.Series, performance: pd.Series, *,
 def plot_ipa(ipa: pd.DataFrame, *, ax: plt.Axes | None = None, title: str = "Importance-performance map",
              importance_label: str = "derived importance (total effect)",
              performance_label: str = "performance (index 0-100)") -> plt.Axes:
-    """Scatter of the IPA table with the quadrant lines and names."""
+    """Scatter of the IPA table with the quadrant lines and names.
+
+    Parameters
+    ----------
+    ipa : pandas.DataFrame
+        A result of :func:`importance_performance` (its ``attrs`` give the splits).
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on (default: a new figure).
+    title, importance_label, performance_label : str
+        The title and the axis labels (with their units).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``: one labelled point per attribute, dashed lines at the splits, the quadrants named in
+        the corners.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> importance = pd.Series({"price": 0.4, "network": 0.3, "service": 0.1, "image": 0.2})
+    >>> performance = pd.Series({"price": 50.0, "network": 80.0, "service": 70.0, "image": 40.0})
+    >>> ax = plot_ipa(importance_performance(importance, performance))
+    >>> [t.get_text() for t in ax.texts][:4]
+    ['price', 'network', 'service', 'image']
+    >>> plt.close(ax.figure)
+    """
     if ax is None:
         _, ax = plt.subplots()
     ax.scatter(ipa["importance"], ipa["performance"], s=45, color="tab:blue", zorder=3)
