@@ -347,7 +347,8 @@ def failure_diagnostic(scores: pd.DataFrame, instrument: pd.DataFrame, threshold
     if missing:
         raise SpecificationError("the readiness instrument", [
             f"practice {pid!r} (detects {modes.index[modes['practice_id'] == pid][0]!r}) is missing" for pid in missing],
-            fix="use the instrument shipped in datasets/crm_readiness_instrument.csv, which has every detecting practice")
+            fix="use the instrument shipped with crmlab (crmlab.datasets.load_readiness_instrument()), "
+                "which has every detecting practice")
     scored = validate_scorecard(scores, instrument).set_index(["firm", "practice_id"])
     rows = []
     for firm in dict.fromkeys(scored.index.get_level_values("firm")):

@@ -230,7 +230,8 @@ def market_figures(stats_table: pd.DataFrame) -> pd.DataFrame:
     rows = stats_table[stats_table["unit"] == MARKET_UNIT].copy()
     if rows.empty:
         raise DataValidationError(f"no rows with unit {MARKET_UNIT!r}", column="unit",
-                                  fix="the market figures are in datasets/crm_adoption_statistics.csv")
+                                  fix="the market figures are in crmlab.datasets.load_adoption_statistics() "
+                                      "(crmlab/datasets/data/crm_adoption_statistics.csv)")
     rows["forecast"] = rows["kind"].isin(FORECAST_KINDS)
     rows["provenance_label"] = rows["provenance"].map(PROVENANCE)
     cols = ["indicator", "year", "value", "kind", "forecast", "provenance", "provenance_label", "source", "note"]
