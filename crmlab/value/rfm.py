@@ -325,7 +325,8 @@ def rfm_holdout_validation(
     --------
     >>> log = pd.DataFrame({"customer_id": ["a", "a", "b", "c"], "amount": [10.0, 5.0, 7.0, 3.0],
     ...                     "date": ["2024-01-01", "2024-01-20", "2024-01-03", "2024-01-25"]})
-    >>> rfm_holdout_validation(log, "2024-01-10", "2024-01-31", n_groups=2)["holdout_purchases"].tolist()
+    >>> first_buyers = log[log["customer_id"] != "c"]  # c first buys in the holdout: it cannot be scored
+    >>> rfm_holdout_validation(first_buyers, "2024-01-10", "2024-01-31", n_groups=2)["holdout_purchases"].tolist()
     [1, 0]
     """
     df = checked_transactions(transactions, customer_col, date_col, amount_col)

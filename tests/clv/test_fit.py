@@ -3,8 +3,6 @@ Hardie's BG/NBD spreadsheet), the weighted fit against lifetimes', clear errors.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import warnings
 
 import numpy as np
@@ -13,13 +11,11 @@ import pytest
 
 from crmlab import clv
 from crmlab.clv.fitters import BetaGeoFitter, ModifiedBetaGeoFitter
-from crmlab.datasets import load_cdnow_summary, load_cdnow_transactions, load_donations
+from crmlab.datasets import load_donations
 from crmlab.errors import (
     ConvergenceError,
     CrmlabWarning,
     DataValidationError,
-    EmptyDataError,
-    MissingColumnError,
     ParameterError,
 )
 

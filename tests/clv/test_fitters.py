@@ -4,25 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import warnings
-
-import numpy as np
-import pandas as pd
-import pytest
-
-from crmlab import clv
-from crmlab.clv.fitters import BetaGeoFitter, ModifiedBetaGeoFitter
-from crmlab.datasets import load_cdnow_summary, load_cdnow_transactions, load_donations
-from crmlab.errors import (
-    ConvergenceError,
-    CrmlabWarning,
-    DataValidationError,
-    EmptyDataError,
-    MissingColumnError,
-    ParameterError,
-)
-
-CAL_END, OBS_END = "1997-09-30", "1998-06-30"
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from scipy import integrate, stats
 from crmlab import clv
 from crmlab.clv import fitters as lt
 from crmlab.clv.predict import gamma_tail_ratio
-from crmlab.datasets import load_cdnow_summary, load_cdnow_transactions, load_donations
+from crmlab.datasets import load_cdnow_transactions, load_donations
 from crmlab.errors import CrmlabWarning, DataValidationError, ParameterError
 
 WEEKLY_15_PERCENT = 1.15 ** (1 / 52) - 1  # FHL (2005b): 15% a year, weekly model

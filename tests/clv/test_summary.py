@@ -3,19 +3,13 @@ periods by hand, one definition in SQL, errors that name the column and rows."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import warnings
-
 import numpy as np
 import pandas as pd
 import pytest
 
 from crmlab import clv
-from crmlab.clv.fitters import BetaGeoFitter, ModifiedBetaGeoFitter
-from crmlab.datasets import load_cdnow_summary, load_cdnow_transactions, load_donations
+from crmlab.datasets import load_cdnow_transactions
 from crmlab.errors import (
-    ConvergenceError,
     CrmlabWarning,
     DataValidationError,
     EmptyDataError,

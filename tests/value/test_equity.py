@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
-import matplotlib.pyplot as plt
-import numpy as np
-import pandas as pd
 import pytest
 
 from crmlab import value as v
-from crmlab.datasets import load_cdnow_summary, load_cdnow_transactions, load_delivered_value_example
 from crmlab.errors import (
-    CrmlabError,
-    CrmlabWarning,
-    DataValidationError,
-    EmptyDataError,
-    MissingColumnError,
     ParameterError,
-    SpecificationError,
 )
 
 DATA = Path(__file__).parent.parent / "data"
