@@ -1,9 +1,9 @@
 """The ``crmlab`` command: build the course, run a notebook on your own data, CLV on your own file.
 
-    crmlab build [--edition student|instructor|nbgrader] [--output DIR] [--no-execute] [--points N]
+    crmlab build [--edition student|instructor|nbgrader] [--output DIR] [--no-execute] [--points N] [--lang all|en|zh]
     crmlab new NN_topic --title "..." [--minutes M] [--course-dir DIR]
     crmlab refresh [NOTEBOOK ...]
-    crmlab start DIR [--edition student|instructor]
+    crmlab start DIR [--edition student|instructor] [--lang en|zh]
     crmlab run 03 -p transactions my_log.csv -p customer_col client [--output OUT.ipynb]
     crmlab clv FILE --customer-col C --date-col D [--amount-col A] --calibration-end DATE [--output DIR]
 """
@@ -27,6 +27,33 @@ from crmlab.validation import check_output_file
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the ``crmlab`` command (the usage is in this module's docstring); errors end it with status 2.
+
+    A :class:`~crmlab.errors.CrmlabError` is printed to standard error as ``crmlab: error: ...`` (for
+    ``crmlab clv``, with the Python keywords in the message rewritten as flags by :func:`in_flags`);
+    any other failure is printed the same way, never as a traceback. Warnings print as one line,
+    ``crmlab: CrmlabWarning: ...``.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments after ``crmlab``; ``None`` reads them from ``sys.argv``.
+
+    Returns
+    -------
+    int
+        The exit status: 0 on success, 2 on an error. A usage error (an unknown command or flag) is
+        argparse's: it prints the usage and raises ``SystemExit(2)``.
+
+    Examples
+    --------
+    >>> import contextlib, sys
+    >>> with contextlib.redirect_stderr(sys.stdout):
+    ...     status = main(["run", "03", "--output", "no-such-folder/run.ipynb"])
+    crmlab: error: --output 'no-such-folder/run.ipynb': the folder 'no-such-folder' does not exist; create it first
+    >>> status
+    2
+    """
     parser = argparse.ArgumentParser(prog="crmlab", description="CRM analytics: the course and its tools")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -155,10 +182,24 @@ def in_flags(message: str) -> str:
     """A message about Python keywords rewritten for the command line (``date_format='%d/%m/%Y'`` ->
     ``--date-format '%d/%m/%Y'``).
 
+    Parameters
+    ----------
+    message : str
+        An error message that may name keyword arguments (``date_format=...``) or bare keyword names
+        with an underscore (``observation_end``).
+
+    Returns
+    -------
+    str
+        The message with those names replaced by their flags of :data:`FLAGS`; words such as
+        "horizon" or "encoding" in plain prose stay words.
+
     Examples
     --------
     >>> in_flags("pass the format, e.g. date_format='%d/%m/%Y'")
     "pass the format, e.g. --date-format '%d/%m/%Y'"
+    >>> in_flags("calibration_end is after observation_end; move the horizon")
+    '--calibration-end is after --observation-end; move the horizon'
     """
     for keyword, flag in FLAGS.items():
         message = re.sub(rf"\b{keyword}=", f"{flag} ", message)
@@ -173,6 +214,37 @@ def start(directory: Path, edition: str = "student", lang: str = "en") -> None:
     The student edition has no solution cells and no stored feedback in the exercise cells; teachers
     ask for ``edition="instructor"``. The printed next step works from a fresh shell: it names the
     JupyterLab of the Python that runs crmlab by its absolute path.
+
+    Parameters
+    ----------
+    directory : pathlib.Path
+        A new or empty folder; it is created with ``notebooks/`` and ``templates/`` inside.
+    edition : {"student", "instructor"}, default "student"
+        Which edition of the notebooks to copy (:func:`crmlab.course.editions.make_edition`).
+    lang : {"en", "zh"}, default "en"
+        The language of the notebooks.
+
+    Raises
+    ------
+    CrmlabError
+        When ``directory`` exists and is not empty (nothing is overwritten).
+
+    Examples
+    --------
+    Copying the course (every notebook of the course) is what ``crmlab start`` does::
+
+        start(Path("my-course"))  # prints "copied ... notebooks (student edition, en) ..." and the next step
+
+    A folder that already holds something is refused before anything is copied:
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = (Path(tmp) / "notes.txt").write_text("mine")
+    ...     try:
+    ...         start(Path(tmp))
+    ...     except CrmlabError as error:
+    ...         print(str(error).replace(tmp, "DIR"))
+    DIR exists and is not empty; choose a new folder so nothing is overwritten
     """
     directory = Path(directory)
     if directory.exists() and any(directory.iterdir()):
@@ -199,6 +271,17 @@ def lab_command() -> str:
     The ``jupyter`` script next to the running interpreter (``.venv/bin/jupyter``) by its absolute
     path, else ``<python> -m jupyterlab``; with ``--allow-root`` added only when running as root
     (JupyterLab refuses root otherwise). Token authentication stays on.
+
+    Returns
+    -------
+    str
+        The command, its paths quoted for a POSIX shell.
+
+    Examples
+    --------
+    >>> command = lab_command().removesuffix(" --allow-root")
+    >>> command.endswith((" lab", " -m jupyterlab"))
+    True
     """
     script = Path(sys.executable).parent / ("jupyter.exe" if os.name == "nt" else "jupyter")
     if script.is_file() and os.access(script, os.X_OK):
