@@ -3,7 +3,7 @@ their validators (data layer).
 
 A firm's chain is a :class:`ValueChain` read from a small YAML specification (:func:`read_value_chain`;
 the bundled case is :func:`crmlab.datasets.load_valuechain_case`, the blank form
-``crmlab/datasets/data/valuechain_template.yaml``, copied out by ``crmlab templates``); a
+``crmlab/datasets/data/valuechain_template.yaml``, copied out by ``crmlab start``); a
 :class:`ValueSystem` (:func:`read_value_system`) places it between its suppliers', channels' and
 buyers' chains (Porter 1985, ch. 2). The analyses are in :mod:`crmlab.valuechain`, which re-exports
 every name defined here.
