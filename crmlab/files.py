@@ -101,9 +101,11 @@ def read_text(path: str | os.PathLike[str], *, max_bytes: int = MAX_TEXT_BYTES,
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "note.txt"
-    >>> _ = p.write_bytes("\\ufeff客户价值\\r\\n".encode("utf-8"))
-    >>> read_text(p)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     p = pathlib.Path(tmp) / "note.txt"
+    ...     _ = p.write_bytes("\\ufeff客户价值\\r\\n".encode("utf-8"))
+    ...     text = read_text(p)
+    >>> text
     '客户价值\\n'
     """
     if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
@@ -455,11 +457,12 @@ def load_yaml(source: str | os.PathLike[str], *, what: str | None = None, max_by
     Examples
     --------
     >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "bomb.yaml"
     >>> rows = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
     >>> rows += [f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]" for i in range(8)]
-    >>> _ = p.write_text("\\n".join(rows), encoding="utf-8")
-    >>> load_yaml(p)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     p = pathlib.Path(tmp) / "bomb.yaml"
+    ...     _ = p.write_text("\\n".join(rows), encoding="utf-8")
+    ...     load_yaml(p)
     Traceback (most recent call last):
     ...
     crmlab.errors.SpecificationError: bomb.yaml: 1 problem(s)
