@@ -27,7 +27,7 @@ Amounts
     missing; text that is not a number, booleans, infinities and negative amounts are refused, naming
     the rows; so is a log whose total spend overflows to infinity.
 The observation end
-    Stated in periods (:func:`crmlab.clv.period_codes`): a row belongs to a summary when its period is
+    Stated in periods (:func:`period_codes`, defined here): a row belongs to a summary when its period is
     not after the period of ``observation_end``. Rows in later periods are left out with a warning
     that counts them (:func:`leave_out_after_end`); a log with every row after the end is an error.
 """
