@@ -722,8 +722,9 @@ def validate_log(
     Returns
     -------
     TransactionLog
-        ``customers`` (the id column as given), ``dates`` (naive UTC ``datetime64[ns]``) and ``amounts``
-        (float64, or ``None``).
+        ``customers`` (the id column as given), ``dates`` (naive UTC ``datetime64[ns]``), ``amounts``
+        (float64, or ``None``) and ``codes`` (the ids' codes in sorted-id order, from
+        :func:`check_customer_ids`).
 
     Raises
     ------
@@ -734,8 +735,11 @@ def validate_log(
     --------
     >>> log = pd.DataFrame({"id": ["a", "a", "b"], "day": ["2024-01-01", "2024-01-03", "2024-01-02"],
     ...                     "spend": ["10", "12.5", "3"]})
-    >>> validate_log(log, "id", "day", "spend").amounts
+    >>> checked = validate_log(log, "id", "day", "spend")
+    >>> checked.amounts
     array([10. , 12.5,  3. ])
+    >>> checked.codes.codes.tolist(), str(checked.dates[2])[:10]
+    ([0, 0, 1], '2024-01-02')
     """
     if not isinstance(transactions, pd.DataFrame):
         raise DataValidationError(
