@@ -133,35 +133,9 @@ def mobi_questionnaire() -> Questionnaire:
     >>> {block: len(items) for block, items in q.blocks.items()}
     {'Image': 5, 'Expectation': 3, 'Quality': 7, 'Value': 2, 'Satisfaction': 3, 'Complaints': 1, 'Loyalty': 3}
     """
-    from crmlab.datasets import MOBI_BLOCKS
+    from crmlab.datasets.schema.survey import MOBI_BLOCKS, MOBI_SCALE, MOBI_WORDING
 
-    wording = {
-        "IMAG1": "It can be trusted in what it says and does",
-        "IMAG2": "It is stable and firmly established",
-        "IMAG3": "It has a social contribution to society",
-        "IMAG4": "It is concerned with customers",
-        "IMAG5": "It is innovative and forward looking",
-        "CUEX1": "Expectations of the overall quality of [operator] when you became a customer",
-        "CUEX2": "Expectations that [operator] would provide products and services meeting your needs",
-        "CUEX3": "How often did you expect that things could go wrong at [operator]",
-        "PERQ1": "Overall perceived quality",
-        "PERQ2": "Technical quality of the network",
-        "PERQ3": "Customer service and personal advice offered",
-        "PERQ4": "Quality of the services you use",
-        "PERQ5": "Range of services and products offered",
-        "PERQ6": "Reliability and accuracy of the products and services provided",
-        "PERQ7": "Clarity and transparency of information provided",
-        "PERV1": "Given the quality, how would you rate the fees and prices you pay",
-        "PERV2": "Given the fees and prices, how would you rate the quality you get",
-        "CUSA1": "Overall satisfaction",
-        "CUSA2": "Fulfilment of expectations",
-        "CUSA3": "How well does [operator] compare with your ideal mobile phone operator",
-        "CUSCO": "How well was (or would be) your complaint handled",
-        "CUSL1": "If you had to choose an operator again, how likely would you choose [operator]",
-        "CUSL2": "If competitors cut prices and [operator] did not, would you stay (price tolerance)",
-        "CUSL3": "How likely would you recommend [operator] to a friend or colleague",
-    }
-    return Questionnaire.from_blocks(MOBI_BLOCKS, 1, 10, wording=wording, name="ECSI mobile phone")
+    return Questionnaire.from_blocks(MOBI_BLOCKS, *MOBI_SCALE, wording=MOBI_WORDING, name="ECSI mobile phone")
 
 
 def check_responses(data: pd.DataFrame, questionnaire: Questionnaire) -> pd.DataFrame:

@@ -139,17 +139,9 @@ def ecsi_model() -> PathModel:
     >>> len(model.items), len(model.paths), model.antecedents("Satisfaction")
     (24, 12, ['Image', 'Expectation', 'Quality', 'Value'])
     """
-    from crmlab.datasets import MOBI_BLOCKS
+    from crmlab.datasets.schema.survey import ECSI_PATHS, MOBI_BLOCKS
 
-    paths = [
-        ("Image", "Expectation"), ("Image", "Satisfaction"), ("Image", "Loyalty"),
-        ("Expectation", "Quality"), ("Expectation", "Value"), ("Expectation", "Satisfaction"),
-        ("Quality", "Value"), ("Quality", "Satisfaction"),
-        ("Value", "Satisfaction"),
-        ("Satisfaction", "Complaints"), ("Satisfaction", "Loyalty"),
-        ("Complaints", "Loyalty"),
-    ]
-    return PathModel(blocks={lv: list(items) for lv, items in MOBI_BLOCKS.items()}, paths=paths)
+    return PathModel(blocks={lv: list(items) for lv, items in MOBI_BLOCKS.items()}, paths=list(ECSI_PATHS))
 
 
 def _standardise(x: np.ndarray) -> np.ndarray:
