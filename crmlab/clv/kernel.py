@@ -105,7 +105,9 @@ def end_period(stamp: pd.Timestamp, freq: str) -> int:
     return int(period_codes(np.array([stamp.asm8]), freq)[0])
 
 
-def holdout_periods(cal_end: pd.Timestamp, obs_end: pd.Timestamp | None, freq: str) -> tuple[int, int | None]:
+def holdout_periods(
+    cal_end: pd.Timestamp, obs_end: pd.Timestamp | None, freq: str, *, end_name: str = "observation_end"
+) -> tuple[int, int | None]:
     """The periods of the calibration and observation ends; the holdout must hold at least one period.
 
     Parameters
@@ -116,6 +118,8 @@ def holdout_periods(cal_end: pd.Timestamp, obs_end: pd.Timestamp | None, freq: s
         The end of observation (``None``: not known yet, only ``cal_end``'s period is returned).
     freq : str
         The period.
+    end_name : str, default "observation_end"
+        The name of ``obs_end`` in the caller's signature, for the message.
 
     Returns
     -------
@@ -136,8 +140,8 @@ def holdout_periods(cal_end: pd.Timestamp, obs_end: pd.Timestamp | None, freq: s
     obs_period = None if obs_end is None else end_period(obs_end, freq)
     if obs_period is not None and obs_period <= cal_period:
         raise ParameterError(
-            f"observation_end {obs_end} must be after calibration_end {cal_end}, in a later period (freq={freq!r}): "
-            "the holdout runs from the period after calibration_end's to the period of observation_end"
+            f"{end_name} {obs_end} must be after calibration_end {cal_end}, in a later period (freq={freq!r}): "
+            f"the holdout runs from the period after calibration_end's to the period of {end_name}"
         )
     return cal_period, obs_period
 

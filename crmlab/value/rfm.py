@@ -279,7 +279,7 @@ def calibration_holdout_split(
     require_rows(transactions, what="the transaction log", fix="pass a log with at least one purchase")
     require_columns(transactions, [date_col], what="the transaction log")
     cal_end, hold_end = to_timestamp(calibration_end, "calibration_end"), to_timestamp(holdout_end, "holdout_end")
-    cal_day, hold_day = holdout_periods(cal_end, hold_end, "D")
+    cal_day, hold_day = holdout_periods(cal_end, hold_end, "D", end_name="holdout_end")
     days = period_codes(parse_dates(transactions[date_col], column=date_col, data=transactions).to_numpy(), "D")
     in_cal, in_hold, n_after = split_periods(days, cal_day, hold_day)
     leave_out_after_end(n_after, len(days), hold_end, date_col)

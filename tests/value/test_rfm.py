@@ -117,7 +117,7 @@ def test_holdout_validation_tiny_log(tiny_log):
 
 
 def test_split_errors(tiny_log):
-    with pytest.raises(ParameterError, match="must be after"):
+    with pytest.raises(ParameterError, match="holdout_end .* must be after calibration_end"):
         v.calibration_holdout_split(tiny_log, "2024-03-31", "2024-01-31")
     with pytest.raises(EmptyDataError, match="calibration end"):
         v.calibration_holdout_split(tiny_log, "2020-01-01", "2024-12-31")
