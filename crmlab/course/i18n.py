@@ -491,11 +491,10 @@ def translate_figure(fig: object, path: Path = LABELS) -> list[str]:
     missing: list[str] = []
 
     def chinese(text: str) -> str:
-        if not text or not needs_translation(text):
-            return text
-        zh = translate_label(text, path)
+        """The table's Chinese for ``text`` (a name like ``p_alive`` too, when the table has it)."""
+        zh = translate_label(text, path) if text and not is_chinese(text) else None
         if zh is None:
-            if text not in missing:
+            if needs_translation(text) and text not in missing:
                 missing.append(text)
             return text
         return zh
@@ -507,10 +506,11 @@ def translate_figure(fig: object, path: Path = LABELS) -> list[str]:
             labels = axis.get_ticklabels()
             ticks.update(labels)
             texts = [t.get_text() for t in labels]
-            if not any(needs_translation(t) for t in texts):
+            translated = [chinese(t) for t in texts]
+            if translated == texts:
                 continue
             limits = ax.get_xlim() if axis is ax.xaxis else ax.get_ylim()
-            axis.set_ticks(axis.get_ticklocs(), labels=[chinese(t) for t in texts])
+            axis.set_ticks(axis.get_ticklocs(), labels=translated)
             (ax.set_xlim if axis is ax.xaxis else ax.set_ylim)(limits)
     for artist in fig.findobj(MplText):  # type: ignore[attr-defined]
         if artist not in ticks:

@@ -12,55 +12,12 @@ import pandas as pd
 
 from crmlab.errors import (
     ParameterError,
-    check_rows,
     require_columns,
     require_rows,
 )
+from crmlab.datasets.schema.value import KOTLER_COST_DIMENSIONS, KOTLER_VALUE_DIMENSIONS, SIDES, value_components
 from crmlab.plotting import axes
 from crmlab.validation import numeric_column
-
-
-#: Kotler's four sources of total customer value and four kinds of total customer cost.
-KOTLER_VALUE_DIMENSIONS = ("product", "services", "personnel", "image")
-KOTLER_COST_DIMENSIONS = ("monetary", "time", "energy", "psychic")
-SIDES = ("value", "cost")
-
-
-def _value_components(
-    table: pd.DataFrame,
-    *,
-    offering_col: str,
-    side_col: str,
-    dimension_col: str | None,
-    amount_col: str,
-    weight_col: str | None,
-) -> pd.DataFrame:
-    """Validate a tidy offerings x components table; return offering, side, dimension, weighted amount."""
-    what = "the value table"
-    require_rows(table, what=what, fix="give one row per offering and component")
-    require_columns(table, [c for c in (offering_col, side_col, dimension_col, amount_col, weight_col) if c], what=what)
-    df = table.reset_index(drop=True)
-    check_rows(df[offering_col].isna(), column=offering_col, problem="missing offering name", fix="name the offering on every row", data=df)
-    side = df[side_col].astype("string").str.strip().str.lower()
-    check_rows(~side.isin(SIDES), column=side_col, problem="side must be 'value' (received) or 'cost' (given)", fix="write 'value' for what the customer receives and 'cost' for what the customer gives", data=df)
-    amount = numeric_column(df, amount_col, "amount")
-    check_rows((amount < 0) & (side == "cost"), column=amount_col, problem="negative cost", fix="costs are what the customer gives up and cannot be negative; enter a benefit as a 'value' row", data=df)
-    check_rows((amount < 0) & (side == "value"), column=amount_col, problem="negative value", fix="a drawback is something the customer gives up: enter it as a positive 'cost' row", data=df)
-    if weight_col is None:
-        weight = pd.Series(1.0, index=df.index)
-    else:
-        weight = numeric_column(df, weight_col, "weight")
-        check_rows(weight < 0, column=weight_col, problem="negative weight", fix="weights are importances and must be >= 0", data=df)
-    out = pd.DataFrame(
-        {"offering": df[offering_col], "side": side.astype(str), "weighted": amount * weight}
-    )
-    if dimension_col is not None:
-        dimension = df[dimension_col].astype("string").str.strip().str.lower().fillna("")
-        allowed = {"value": KOTLER_VALUE_DIMENSIONS, "cost": KOTLER_COST_DIMENSIONS}
-        ok = pd.Series([d in allowed.get(s, ()) for s, d in zip(side, dimension, strict=True)], index=df.index)
-        check_rows(~ok, column=dimension_col, problem="not one of Kotler's dimensions for its side", fix=f"value rows use {list(KOTLER_VALUE_DIMENSIONS)}, cost rows use {list(KOTLER_COST_DIMENSIONS)}", data=df)
-        out["dimension"] = dimension.astype(str)
-    return out
 
 
 def perceived_value(
@@ -98,7 +55,7 @@ def perceived_value(
     >>> perceived_value(table).iloc[0].tolist()
     [100.0, 70.0, 30.0, 1.4285714285714286]
     """
-    parts = _value_components(table, offering_col=offering_col, side_col=side_col, dimension_col=None,
+    parts = value_components(table, offering_col=offering_col, side_col=side_col, dimension_col=None,
                               amount_col=amount_col, weight_col=weight_col)
     totals = parts.pivot_table(index="offering", columns="side", values="weighted", aggfunc="sum",
                                fill_value=0.0, sort=False)
@@ -148,7 +105,7 @@ def delivered_value(
     >>> delivered_value(table)["delivered_value"].tolist()
     [30.0]
     """
-    parts = _value_components(table, offering_col=offering_col, side_col=side_col, dimension_col=dimension_col,
+    parts = value_components(table, offering_col=offering_col, side_col=side_col, dimension_col=dimension_col,
                               amount_col=amount_col, weight_col=weight_col)
     dims = parts.pivot_table(index="offering", columns="dimension", values="weighted", aggfunc="sum",
                              fill_value=0.0, sort=False)
