@@ -645,7 +645,7 @@ def load_crm_framing() -> pd.DataFrame:
         "(1-7), seven CRM initiatives with their cost changes and expected effects, nine linkages, and the "
         "as-is and to-be practice of each activity."
     ),
-    source="datasets/valuechain_case_ecommerce.yaml (constructed by hand for crmlab; every number an assumption)",
+    source="crmlab/datasets/data/valuechain_case_ecommerce.yaml (constructed by hand for crmlab; every number an assumption)",
     citation=f"Author-constructed example built from the account in {_SOURCE_PAPERS}; {_PORTER_CITATION}",
     licence="CC BY 4.0 (crmlab)",
     synthetic=True,

@@ -142,9 +142,9 @@ EXERCISES = [
     Exercise(
         id="02.4",
         prompt={
-            "en": ("Read the value-chain template as shipped (datasets/valuechain_template.yaml). What is the margin "
+            "en": ("Read the value-chain template as shipped (crmlab/datasets/data/valuechain_template.yaml). What is the margin "
                    "of its to-be chain if only half of its initiative's expected revenue effect comes true?"),
-            "zh": ("读取按原样提供的价值链模板（datasets/valuechain_template.yaml）。如果其举措的预期收入效果只兑现"
+            "zh": ("读取按原样提供的价值链模板（crmlab/datasets/data/valuechain_template.yaml）。如果其举措的预期收入效果只兑现"
                    "一半，其目标价值链的利润是多少？"),
         },
         expected=lambda: _template_margin(0.5),

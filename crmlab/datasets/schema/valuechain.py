@@ -48,8 +48,8 @@ ACTIVITY_KEYS = {"activity", "cost_share", "variable_share", "value_share", "as_
 TOUCHPOINT_KEYS = {"key", "name", "stage", "activity", "importance", "performance"}
 INITIATIVE_KEYS = {"key", "name", "description", "revenue_effect", "cost_changes", "touchpoint_effects"}
 LINKAGE_KEYS = {"source", "target", "strength", "description"}
-_FIX = ("correct every listed entry (datasets/valuechain_template.yaml shows every field with a valid "
-        "value) and read the file again")
+_FIX = ("correct every listed entry (the template valuechain_template.yaml, which `crmlab start` copies "
+        "into templates/, shows every field with a valid value) and read the file again")
 
 
 @cache
