@@ -5,7 +5,25 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crmlab import notebook
+from crmlab.course import i18n, notebook
+
+
+@pytest.fixture(autouse=True)
+def restore_display_settings():
+    """setup() changes the session's display settings on purpose; later tests (doctests printing
+    DataFrames) must see the defaults again."""
+    options = {key: pd.get_option(key) for key in
+               ("display.precision", "display.width", "display.max_columns", "display.max_rows")}
+    printoptions = np.get_printoptions()
+    rc = mpl.rcParams.copy()
+    yield
+    for key, value in options.items():
+        pd.set_option(key, value)
+    np.set_printoptions(**printoptions)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        mpl.rcParams.update(rc)
+    i18n.set_language("en")
 
 
 def test_setup_is_deterministic_and_sets_display():

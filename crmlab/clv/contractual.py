@@ -251,7 +251,12 @@ def survival(model: ShiftedBetaGeometricModel, t: ArrayLike) -> pd.Series | np.n
 
     Examples
     --------
-    A cohort with gamma = 0.704, delta = 1.182 keeps S(1) = delta / (gamma + delta) = 62.7%.
+    A cohort with gamma = 0.704, delta = 1.182 keeps S(1) = delta / (gamma + delta) = 62.7%:
+
+    >>> from crmlab.clv import fit
+    >>> model = fit([1000, 631, 468, 382, 326, 289, 262, 241], model="sbg")  # FH (2007), regular
+    >>> round(float(survival(model, 1)), 3)
+    0.627
     """
     gamma, delta = _params(model)
     values, index = _periods(t, "t", 0)
@@ -351,7 +356,12 @@ def discounted_expected_residual_lifetime(
     Examples
     --------
     Fader & Hardie (2010), Table 3, case 1 (gamma = 3.80, delta = 15.20, d = 10%): DERL = 3.31 after 0
-    renewals, 3.84 after 4.
+    renewals, 3.84 after 4:
+
+    >>> model = ShiftedBetaGeometricModel()
+    >>> model.params_ = pd.Series({"gamma": 3.80, "delta": 15.20})
+    >>> discounted_expected_residual_lifetime(model, [0, 4], 0.10).round(2).tolist()
+    [3.31, 3.84]
     """
     gamma, delta = _params(model)
     d = _check_rate(discount_rate)

@@ -226,7 +226,12 @@ def expected_spend(
     Examples
     --------
     With p = 6.25, q = 3.74, v = 15.44 (CDNOW), a customer with x = 2 and mbar = 23.72 expects
-    6.25 (15.44 + 2 x 23.72) / (12.5 + 2.74) = 25.78 per transaction.
+    (p v + p x mbar) / (p x + q - 1) = 6.25 (15.44 + 2 x 23.72) / (12.5 + 2.74) = 25.79 per transaction:
+
+    >>> spend_model = lt.GammaGammaFitter()
+    >>> spend_model.params_ = pd.Series({"p": 6.25, "q": 3.74, "v": 15.44})
+    >>> round(float(expected_spend(spend_model, 2, 23.72)), 2)
+    25.79
     """
     spec = model_spec(model)
     if spec.name != "gamma_gamma":

@@ -171,7 +171,7 @@ def new_notebook(
         raise CrmlabError(f"minutes must be a positive whole number, not {minutes!r}")
     number, stem = match.group("number"), match.group(0)
     root = course_root(course_dir)
-    notebooks, registry = root / "notebooks", root / "crmlab" / "exercises"
+    notebooks, registry = root / "notebooks", root / "crmlab" / "course" / "exercises"
     taken = sorted(p.name for p in notebooks.glob(f"{number}_*.ipynb"))
     if taken:
         raise CrmlabError(f"notebook number {number} is taken by {taken}; choose another number")

@@ -60,6 +60,16 @@ _WORD = re.compile(r"\b(?=[A-Za-z]*[a-z])[A-Za-z]{2,}\b")
 def tag(lang: Language) -> str:
     """The cell tag of a language: ``tag("zh") == "lang-zh"``.
 
+    Parameters
+    ----------
+    lang
+        ``"en"`` or ``"zh"``.
+
+    Returns
+    -------
+    str
+        ``"lang-<lang>"``.
+
     Examples
     --------
     >>> tag("zh")
@@ -158,6 +168,15 @@ def has_all_languages(text: Text) -> bool:
     """Whether ``text`` is a mapping with a non-empty entry for every language; the Chinese entry must
     contain Chinese characters.
 
+    Parameters
+    ----------
+    text
+        A course text.
+
+    Returns
+    -------
+    bool
+
     Examples
     --------
     >>> has_all_languages({"en": "weeks", "zh": "周"}), has_all_languages("weeks")
@@ -169,6 +188,15 @@ def has_all_languages(text: Text) -> bool:
 
 def is_chinese(text: str) -> bool:
     """Whether ``text`` contains Chinese characters.
+
+    Parameters
+    ----------
+    text
+        Any text.
+
+    Returns
+    -------
+    bool
 
     Examples
     --------
@@ -184,6 +212,15 @@ def is_chinese(text: str) -> bool:
 
 def cell_language(cell: Mapping) -> Language | None:
     """The language a cell is tagged with, or ``None`` for a language-neutral cell (code, untagged).
+
+    Parameters
+    ----------
+    cell
+        A notebook cell (nbformat node or dict).
+
+    Returns
+    -------
+    str or None
 
     Examples
     --------
@@ -249,6 +286,15 @@ def pairing_problems(nb: Mapping) -> list[str]:
 
 def pairs(nb: Mapping) -> list[tuple[str, str]]:
     """The (English, Chinese) texts of a notebook's paired markdown cells, in order.
+
+    Parameters
+    ----------
+    nb
+        A notebook.
+
+    Returns
+    -------
+    list of tuple of str
 
     Examples
     --------
@@ -398,7 +444,24 @@ def _label_table(path: Path, mtime: float) -> tuple[dict[str, str], list[tuple[r
 
 
 def label_table(path: Path = LABELS) -> tuple[dict[str, str], list[tuple[re.Pattern[str], str]]]:
-    """The label table: exact English texts → Chinese, and the patterns of entries with ``{}``."""
+    """The label table: exact English texts → Chinese, and the patterns of entries with ``{}``.
+
+    Parameters
+    ----------
+    path
+        The table (CSV with ``en``, ``zh``, ``notebook``); read again when the file changes.
+
+    Returns
+    -------
+    tuple
+        ``(exact, patterns)``: a dict of exact texts and a list of (compiled pattern, Chinese).
+
+    Examples
+    --------
+    >>> exact, patterns = label_table()
+    >>> len(exact) > 100 and all("(.+?)" in p.pattern for p, _ in patterns)
+    True
+    """
     return _label_table(path, path.stat().st_mtime if path.exists() else 0.0) if path.exists() else ({}, [])
 
 
@@ -413,10 +476,17 @@ def translate_label(text: str, path: Path = LABELS) -> str | None:
     path
         The label table.
 
+    Returns
+    -------
+    str or None
+
     Examples
     --------
-    >>> translate_label("Customer lifetime value (US$)") is None or True
-    True
+    >>> import tempfile, pathlib
+    >>> table = pathlib.Path(tempfile.mkdtemp()) / "labels.csv"
+    >>> _ = table.write_text("en,zh,notebook\\nTop {} of customers,前 {} 的客户,01\\n", encoding="utf-8")
+    >>> translate_label("Top 20% of customers", table), translate_label("Bottom 20%", table)
+    ('前 20% 的客户', None)
     """
     exact, patterns = label_table(path)
     if text in exact:
@@ -562,6 +632,11 @@ def translate_message(message: object, lang: Language | None = None, path: Path 
 def cjk_font() -> str | None:
     """The first of :data:`CJK_FONTS` that matplotlib can find, or ``None``.
 
+    Returns
+    -------
+    str or None
+        A font family name.
+
     Examples
     --------
     >>> cjk_font() in (None, *CJK_FONTS)
@@ -592,6 +667,12 @@ def use_cjk_font() -> bool:
     -------
     bool
         Whether a CJK font is in use (then figures are translated).
+
+    Examples
+    --------
+    What ``setup(lang="zh")`` does (not run here: it changes the session's fonts)::
+
+        use_cjk_font()   # True where fonts-noto-cjk is installed
     """
     import matplotlib as mpl
 

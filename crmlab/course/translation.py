@@ -60,6 +60,25 @@ def statement_problems(nb: nbformat.NotebookNode) -> list[str]:
 
     The English statement is the markdown cell tagged ``exercise`` that names "Exercise NN.k"; its
     Chinese counterpart is the ``lang-zh`` cell right after it.
+
+    Parameters
+    ----------
+    nb
+        A course notebook.
+
+    Returns
+    -------
+    list of str
+        One line per statement that lacks its Chinese or its precision.
+
+    Examples
+    --------
+    >>> md = nbformat.v4.new_markdown_cell
+    >>> nb = nbformat.v4.new_notebook(cells=[
+    ...     md("**Exercise 06.4.** To 3 decimals, as a share between 0 and 1.", metadata={"tags": ["exercise", "lang-en"]}),
+    ...     md("**练习 06.4.** 保留 3 位小数。", metadata={"tags": ["exercise", "lang-zh"]})])
+    >>> statement_problems(nb)
+    ["exercise 06.4: the Chinese statement must say '保留 3 位小数，以 0 到 1 之间的比例表示'"]
     """
     problems = []
     bank = exercises()
@@ -80,7 +99,23 @@ def statement_problems(nb: nbformat.NotebookNode) -> list[str]:
 
 
 def exercise_text_problems(number: str) -> list[str]:
-    """Texts of notebook ``number``'s exercises and questions that lack a Chinese version."""
+    """Texts of notebook ``number``'s exercises and questions that lack a Chinese version.
+
+    Parameters
+    ----------
+    number
+        The notebook's number, ``"03"``.
+
+    Returns
+    -------
+    list of str
+        One line per prompt, hint, diagnosis, unit, option or explanation without Chinese.
+
+    Examples
+    --------
+    >>> exercise_text_problems("03")
+    []
+    """
     problems = []
     for ex in exercises().values():
         if not ex.id.startswith(number + "."):
@@ -102,13 +137,49 @@ def exercise_text_problems(number: str) -> list[str]:
 
 
 def chinese_edition(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The Chinese instructor edition of a notebook (a copy)."""
+    """The Chinese instructor edition of a notebook (a copy).
+
+    Parameters
+    ----------
+    nb
+        A course notebook.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        Its ``lang-zh`` cells and code, with ``setup(lang="zh")``.
+
+    Examples
+    --------
+    >>> md = nbformat.v4.new_markdown_cell
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("rng = setup()"),
+    ...     md("Value", metadata={"tags": ["lang-en"]}), md("价值", metadata={"tags": ["lang-zh"]})])
+    >>> [c.source for c in chinese_edition(nb).cells]
+    ['rng = setup(lang="zh")', '价值']
+    """
     out, _ = language_preprocessor("zh").preprocess(copy.deepcopy(nb), {})
     return set_setup_language(out, "zh")
 
 
 def execution_problems(path: Path) -> list[str]:
-    """Execute the Chinese edition of ``path``; figure texts missing from the label table, and errors."""
+    """Execute the Chinese edition of ``path``; figure texts missing from the label table, and errors.
+
+    Parameters
+    ----------
+    path
+        A course notebook.
+
+    Returns
+    -------
+    list of str
+        The figure check's lines and the execution error, if any.
+
+    Examples
+    --------
+    It executes the whole notebook, so it is not run here::
+
+        execution_problems(Path("notebooks/05_crm_adoption_by_firm_size.ipynb"))   # [] when complete
+    """
     nb = chinese_edition(nbformat.read(path, as_version=4))
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / path.name
@@ -128,7 +199,24 @@ def execution_problems(path: Path) -> list[str]:
 
 
 def report(path: Path, *, execute: bool = True) -> list[str]:
-    """Every problem of ``path``'s Chinese edition (empty when it is complete)."""
+    """Every problem of ``path``'s Chinese edition (empty when it is complete).
+
+    Parameters
+    ----------
+    path
+        A course notebook.
+    execute
+        Also execute its Chinese edition (:func:`execution_problems`).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> report(run.find_notebook("04"), execute=False)
+    []
+    """
     nb = nbformat.read(path, as_version=4)
     number = path.name[:2]
     problems = pairing_problems(nb) + glossary_problems(nb, glossary_terms()) + statement_problems(nb)
@@ -139,7 +227,24 @@ def report(path: Path, *, execute: bool = True) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Print :func:`report` for each notebook named; exit status 1 when anything is missing."""
+    """Print :func:`report` for each notebook named; exit status 1 when anything is missing.
+
+    Parameters
+    ----------
+    argv
+        Notebook paths (default: every course notebook) and ``--no-execute``; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        The exit status.
+
+    Examples
+    --------
+    >>> main([str(run.find_notebook("04")), "--no-execute"])
+    == 04_satisfaction_surveys.ipynb: 0 problem(s)
+    0
+    """
     args = sys.argv[1:] if argv is None else argv
     paths = [Path(a) for a in args if not a.startswith("--")] or run.notebooks()
     status = 0

@@ -105,6 +105,18 @@ def message(key: str, /, **fields: Any) -> str:
     'right size, wrong sign.'
     >>> message("sign") != tr(MESSAGES["sign"], "zh")
     True
+
+    Parameters
+    ----------
+    key
+        A key of :data:`MESSAGES`.
+    **fields
+        Values of its ``{name}`` fields.
+
+    Returns
+    -------
+    str
+        The sentence in :func:`~crmlab.course.i18n.language`.
     """
     return tr(MESSAGES[key]).format(**fields)
 
@@ -167,6 +179,21 @@ def decimal_tolerance(decimals: int) -> float:
     """Half a unit in the last stated decimal, plus a hair for binary float error.
 
     ``decimal_tolerance(3)`` is 0.0005 (+1e-9 of it): 0.0604 and 0.06 are both "0.060 to 3 decimals".
+
+    Parameters
+    ----------
+    decimals
+        The number of decimals an exercise states.
+
+    Returns
+    -------
+    float
+        The absolute tolerance :math:`\\tfrac12 10^{-d}(1 + 10^{-9}) + 10^{-12}`.
+
+    Examples
+    --------
+    >>> round(decimal_tolerance(3), 9)
+    0.0005
     """
     half = 0.5 * 10.0 ** (-decimals)
     return half * (1 + 1e-9) + 1e-12
@@ -197,7 +224,19 @@ def _modules() -> list[Any]:
 
 
 def exercises() -> dict[str, Exercise]:
-    """Every registered exercise, by id."""
+    """Every registered exercise, by id.
+
+    Returns
+    -------
+    dict
+        Exercise id → :class:`Exercise`, from every ``nbNN`` module of this package.
+
+    Examples
+    --------
+    >>> bank = exercises()
+    >>> bank["06.4"].decimals, bank["06.4"].unit
+    (3, 'share')
+    """
     bank: dict[str, Exercise] = {}
     for module in _modules():
         for ex in module.EXERCISES:
@@ -231,8 +270,8 @@ def precision_text(exercise_id: str, lang: Language | None = None) -> str:
 
     Examples
     --------
-    >>> precision_text("01.1", "en"), precision_text("01.1", "zh")  # doctest: +SKIP
-    ('to 2 decimals, in US$', '保留 2 位小数，单位：美元')
+    >>> precision_text("06.4", "en"), precision_text("06.4", "zh")
+    ('to 3 decimals, as a share between 0 and 1', '保留 3 位小数，以 0 到 1 之间的比例表示')
     """
     lang = lang or language()
     return ("，" if lang == "zh" else ", ").join(p for p in _precision_parts(_exercise(exercise_id), lang) if p)
@@ -290,6 +329,15 @@ def states_precision(statement: str, exercise_id: str, lang: Language = "en") ->
     -------
     bool
         Whether both parts are there.
+
+    Examples
+    --------
+    >>> states_precision("Give it to 3 decimals, as a share between 0 and 1.", "06.4")
+    True
+    >>> states_precision("请保留 3 位小数，以 0 到 1 之间的比例表示。", "06.4", "zh")
+    True
+    >>> states_precision("Give it to 2 decimals.", "06.4")
+    False
     """
     text = _normalise(statement, lang).replace("decimal places", "decimals").replace("decimal place", "decimal")
     return all(_normalise(part, lang) in text for part in _precision_parts(_exercise(exercise_id), lang) if part)
@@ -315,6 +363,10 @@ def check(exercise_id: str, answer: Any) -> Feedback:
     --------
     With ``decimals=3`` and an expected 0.0604, ``check(id, 0.060)`` and ``check(id, 0.0604)`` are right
     and ``check(id, 0.06)`` is right too (0.060 to 3 decimals); ``check(id, 6.04)`` is "100 times too large".
+    An exercise not yet answered:
+
+    >>> check("05.1", None)
+    [05.1] Not yet: no answer yet: replace `answer = None` with your computation.
     """
     ex = _exercise(exercise_id)
     if answer is None or answer is Ellipsis:
@@ -379,6 +431,12 @@ def hint(exercise_id: str) -> Hint:
     Hint
         Shown as "[03.1] Hint 1 of 2: …"; after the last hint, further calls repeat it
         (:func:`reset_hints` starts again).
+
+    Examples
+    --------
+    >>> reset_hints()
+    >>> hint("03.1")
+    [03.1] Hint 1 of 2: A repeat purchase is a purchase day after the first...
     """
     ex = _exercise(exercise_id)
     hints = ex.all_hints
@@ -390,7 +448,14 @@ def hint(exercise_id: str) -> Hint:
 
 
 def reset_hints() -> None:
-    """Start every exercise's hints again from the first."""
+    """Start every exercise's hints again from the first.
+
+    Examples
+    --------
+    >>> _ = hint("03.1"); _ = hint("03.1"); reset_hints()
+    >>> hint("03.1").number
+    1
+    """
     _HINTS_SHOWN.clear()
 
 
@@ -440,7 +505,18 @@ class Question:
 
 
 def questions() -> dict[str, Question]:
-    """Every registered self-check question, by id."""
+    """Every registered self-check question, by id.
+
+    Returns
+    -------
+    dict
+        Question id → :class:`Question`, from every ``nbNN`` module of this package.
+
+    Examples
+    --------
+    >>> questions()["05.q1"].letters
+    'abc'
+    """
     bank: dict[str, Question] = {}
     for module in _modules():
         for q in getattr(module, "QUESTIONS", ()):
@@ -462,6 +538,11 @@ def ask(question_id: str, choice: str | None) -> Feedback:
     -------
     Feedback
         True for the right option; the message is the chosen option's explanation.
+
+    Examples
+    --------
+    >>> ask("05.q1", "z")
+    [05.q1] Not yet: 'z' is not an option: answer with one of a, b, c.
     """
     bank = questions()
     if question_id not in bank:
@@ -477,7 +558,32 @@ def ask(question_id: str, choice: str | None) -> Feedback:
 
 
 def compare(answer: Any, expected: Any, *, rtol: float = 1e-3, atol: float = 0.0) -> str | None:
-    """``None`` when ``answer`` matches ``expected``; otherwise a sentence saying how it differs."""
+    """``None`` when ``answer`` matches ``expected``; otherwise a sentence saying how it differs.
+
+    Parameters
+    ----------
+    answer
+        The student's answer.
+    expected
+        The right answer: a number, list/array/Series, dict, DataFrame, text or bool.
+    rtol, atol
+        Relative and absolute tolerance of a number (element by element for arrays and tables).
+
+    Returns
+    -------
+    str or None
+        ``None`` for a match; otherwise the first difference in words (sign, factor of 100, how far off,
+        shape, missing columns or keys), in the current language.
+
+    Examples
+    --------
+    >>> compare(0.0604, 0.0604) is None
+    True
+    >>> compare(6.04, 0.0604, rtol=0, atol=0.0005)
+    'your answer is 100 times too large: a percentage where a share is asked?'
+    >>> compare([1, 2, 4], [1, 2, 3])
+    '1 of 3 values differ (the first at position 2).'
+    """
     if isinstance(expected, pd.DataFrame):
         return _compare_frame(answer, expected, rtol, atol)
     if isinstance(expected, (pd.Series, np.ndarray, list, tuple)):
