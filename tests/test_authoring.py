@@ -61,7 +61,7 @@ def test_new_writes_the_notebook_its_exercises_and_its_course_map_entry(copy):
     entries = yaml.safe_load((copy / "notebooks" / "course.yaml").read_text(encoding="utf-8"))["notebooks"]
     assert entries[-1] == {"notebook": f"{NAME}.ipynb", "minutes": 40, "prerequisites": ["00"],
                            "data": ["cdnow_summary"]}
-    assert (copy / "crmlab" / "exercises" / "nb90.py").is_file()
+    assert (copy / "crmlab" / "course" / "exercises" / "nb90.py").is_file()
     nb = nbformat.read(copy / "notebooks" / f"{NAME}.ipynb", as_version=4)
     headings = [line for c in nb.cells if c.cell_type == "markdown" for line in c.source.splitlines()
                 if line.startswith("#")]
@@ -141,4 +141,4 @@ def test_new_refuses_a_taken_number_a_bad_name_and_a_folder_that_is_not_a_course
         authoring.new_notebook("91_pricing", "Pricing", course_dir=tmp_path)
     with pytest.raises(CrmlabError, match=r"datasets \['no_such_data'\] are not in the catalogue"):
         authoring.new_notebook("91_pricing", "Pricing", course_dir=copy, data=["no_such_data"])
-    assert not (copy / "crmlab" / "exercises" / "nb91.py").exists()
+    assert not (copy / "crmlab" / "course" / "exercises" / "nb91.py").exists()
