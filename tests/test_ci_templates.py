@@ -71,7 +71,7 @@ def test_github_workflow_runs_the_readme_test_command_with_chromium_cache_artifa
     assert {"pyproject.toml", "requirements/lock.txt"} <= set(python["with"]["cache-dependency-path"].split())
     chromium = next(s for s in steps if s.get("uses", "").startswith("browser-actions/setup-chrome@"))
     assert chromium["with"]["install-chromedriver"] is True
-    # the browser test looks for `chromium` and `chromedriver` on the PATH (tests/test_browser.py)
+    # the browser test looks for `chromium` and `chromedriver` on the PATH (tests/course/test_browser.py)
     link = next(r for r in runs if "/usr/local/bin/chromium" in r)
     assert "chromedriver-path" in link and "/usr/local/bin/chromedriver" in link
     test_step = runs.index("make test")

@@ -36,9 +36,9 @@ def copy(tmp_path_factory):
     root = tmp_path_factory.mktemp("course")
     shutil.copytree(ROOT / "crmlab", root / "crmlab", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", root)
-    (root / "tests").mkdir()
-    for name in ("conftest.py", "nbval_sanitize.cfg", "test_notebooks.py", "test_exercises.py"):
-        shutil.copy(ROOT / "tests" / name, root / "tests")
+    (root / "tests" / "course").mkdir(parents=True)
+    for name in ("conftest.py", "nbval_sanitize.cfg", "test_notebooks.py", "course/__init__.py", "course/test_exercises.py"):
+        shutil.copy(ROOT / "tests" / name, root / "tests" / name)
     (root / "notebooks").mkdir()
     shutil.copy(ROOT / "notebooks" / "00_start_here.ipynb", root / "notebooks")
     entries = yaml.safe_load((ROOT / "notebooks" / "course.yaml").read_text(encoding="utf-8"))["notebooks"]
@@ -86,7 +86,7 @@ def test_nbval_and_the_courses_own_notebook_and_exercise_tests_pass(copy):
     nbval = run(copy, "-m", "pytest", f"notebooks/{NAME}.ipynb", "-p", "no:cacheprovider", "-q")
     code_cells = sum(c.cell_type == "code" for c in nbformat.read(copy / "notebooks" / f"{NAME}.ipynb", as_version=4).cells)
     assert f"{code_cells} passed" in nbval.stdout
-    own = run(copy, "-m", "pytest", "tests/test_notebooks.py", "tests/test_exercises.py", "-k", "90",
+    own = run(copy, "-m", "pytest", "tests/test_notebooks.py", "tests/course/test_exercises.py", "-k", "90",
               "-p", "no:cacheprovider", "-v", "--no-header")
     passed = {line.split(" PASSED")[0].split("::")[1] for line in own.stdout.splitlines() if " PASSED" in line}
     assert f"test_notebook_is_stored_executed_and_clean[{NAME}.ipynb]" in passed
