@@ -51,7 +51,7 @@ UI: dict[str, dict[str, str]] = {
               "Every page is a notebook executed on the bundled data ({edition} edition), about {hours:.0f} hours "
               "of study in all.",
         "zh": "一门客户关系管理分析课程：客户价值、价值链、基于“直到流失”（buy till you die）模型的客户生命周期价值、"
-              "顾客满意度调查，以及不同规模企业的客户关系管理采用。每一页都是在随附数据上执行过的笔记本"
+              "客户满意度调查，以及不同规模企业的客户关系管理采用。每一页都是在随附数据上执行过的笔记本"
               "（{edition_zh}），总学习时间约 {hours:.0f} 小时。",
     },
     "instructor": {"en": "instructor", "zh": "教师版"},
