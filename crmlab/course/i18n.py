@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import re
 import warnings
 from collections.abc import Mapping
@@ -309,6 +310,100 @@ def pairs(nb: Mapping) -> list[tuple[str, str]]:
             texts = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in (first, second)]
             out.append((texts[0], texts[1]))
     return out
+
+
+def pair_fingerprint(english: str, chinese: str) -> str:
+    """A short fingerprint of a pair of texts, stored in the Chinese cell when the pair is reviewed.
+
+    Parameters
+    ----------
+    english, chinese
+        The two texts of a pair.
+
+    Returns
+    -------
+    str
+        The first 16 hex digits of SHA-256 over both texts.
+
+    Examples
+    --------
+    >>> pair_fingerprint("Customer value", "客户价值") == pair_fingerprint("Customer value", "客户价值")
+    True
+    >>> pair_fingerprint("Customer value", "客户价值") == pair_fingerprint("Customer values", "客户价值")
+    False
+    """
+    return hashlib.sha256(f"{english}\x00{chinese}".encode("utf-8")).hexdigest()[:16]
+
+
+def _pair_cells(nb: Mapping) -> list[tuple[Mapping, Mapping]]:
+    cells = list(nb["cells"])
+    return [(a, b) for a, b in zip(cells, cells[1:]) if cell_language(a) == "en" and cell_language(b) == "zh"]
+
+
+def _source(cell: Mapping) -> str:
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def stamp_pairs(nb: Mapping) -> int:
+    """Record in each Chinese cell the fingerprint of its pair as it is now (after a review of both texts).
+
+    Parameters
+    ----------
+    nb
+        A notebook, changed in place.
+
+    Returns
+    -------
+    int
+        The number of pairs whose fingerprint changed.
+
+    Examples
+    --------
+    >>> md = lambda text, t: {"cell_type": "markdown", "source": text, "metadata": {"tags": [t]}}
+    >>> nb = {"cells": [md("Value", "lang-en"), md("价值", "lang-zh")]}
+    >>> stamp_pairs(nb), drift_problems(nb)
+    (1, [])
+    """
+    changed = 0
+    for english, chinese in _pair_cells(nb):
+        stamp = pair_fingerprint(_source(english), _source(chinese))
+        meta = chinese.setdefault("metadata", {}).setdefault("crmlab", {})
+        if meta.get("pair") != stamp:
+            meta["pair"] = stamp
+            changed += 1
+    return changed
+
+
+def drift_problems(nb: Mapping) -> list[str]:
+    """Pairs changed in one language since they were last reviewed together (:func:`stamp_pairs`).
+
+    Parameters
+    ----------
+    nb
+        A notebook with paired cells.
+
+    Returns
+    -------
+    list of str
+        One line per pair whose texts no longer match the fingerprint stored in its Chinese cell.
+
+    Examples
+    --------
+    >>> md = lambda text, t: {"cell_type": "markdown", "source": text, "metadata": {"tags": [t]}}
+    >>> nb = {"cells": [md("Value", "lang-en"), md("价值", "lang-zh")]}
+    >>> _ = stamp_pairs(nb)
+    >>> nb["cells"][0]["source"] = "Customer value"
+    >>> drift_problems(nb)
+    ["pair 1 ('Customer value'): one text changed since the pair was last reviewed; update the other language, then stamp the pair (python -m crmlab.course.i18n --stamp NB)"]
+    """
+    problems = []
+    for k, (english, chinese) in enumerate(_pair_cells(nb), start=1):
+        stored = chinese.get("metadata", {}).get("crmlab", {}).get("pair")
+        if stored != pair_fingerprint(_source(english), _source(chinese)):
+            problems.append(f"pair {k} ({_source(english).strip()[:40]!r}): one text changed since the pair was last "
+                            "reviewed; update the other language, then stamp the pair "
+                            "(python -m crmlab.course.i18n --stamp NB)")
+    return problems
 
 
 def glossary_problems(nb: Mapping, glossary: Mapping[str, str]) -> list[str]:

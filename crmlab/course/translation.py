@@ -4,6 +4,7 @@
 prints, for one notebook:
 
 * cells without their counterpart, and Chinese cells written without Chinese (:func:`~crmlab.course.i18n.pairing_problems`);
+* pairs changed in one language since they were last reviewed together (:func:`~crmlab.course.i18n.drift_problems`);
 * glossary concepts whose Chinese term a Chinese cell does not use (:func:`~crmlab.course.i18n.glossary_problems`);
 * exercise statements whose Chinese cell does not state the precision in Chinese;
 * exercise and question texts without a Chinese version;
@@ -25,11 +26,13 @@ from crmlab.course import run
 from crmlab.course.exercises import UNIT_PHRASES, exercises, precision_text, questions, states_precision
 from crmlab.course.i18n import (
     cell_language,
+    drift_problems,
     glossary_problems,
     has_all_languages,
     language_preprocessor,
     pairing_problems,
     set_setup_language,
+    stamp_pairs,
     tr,
 )
 from crmlab.course.notebook import FIGURE_WARNING
@@ -219,7 +222,8 @@ def report(path: Path, *, execute: bool = True) -> list[str]:
     """
     nb = nbformat.read(path, as_version=4)
     number = path.name[:2]
-    problems = pairing_problems(nb) + glossary_problems(nb, glossary_terms()) + statement_problems(nb)
+    problems = pairing_problems(nb) + drift_problems(nb) + glossary_problems(nb, glossary_terms())
+    problems += statement_problems(nb)
     problems += exercise_text_problems(number)
     if execute:
         problems += execution_problems(path)
@@ -229,10 +233,14 @@ def report(path: Path, *, execute: bool = True) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     """Print :func:`report` for each notebook named; exit status 1 when anything is missing.
 
+    With ``--stamp``, first record in each Chinese cell the fingerprint of its pair as it is now
+    (:func:`~crmlab.course.i18n.stamp_pairs`): run it after reviewing both languages of a changed pair.
+
     Parameters
     ----------
     argv
-        Notebook paths (default: every course notebook) and ``--no-execute``; default ``sys.argv[1:]``.
+        Notebook paths (default: every course notebook), ``--no-execute`` and ``--stamp``; default
+        ``sys.argv[1:]``.
 
     Returns
     -------
@@ -249,6 +257,11 @@ def main(argv: list[str] | None = None) -> int:
     paths = [Path(a) for a in args if not a.startswith("--")] or run.notebooks()
     status = 0
     for path in paths:
+        if "--stamp" in args:
+            nb = nbformat.read(path, as_version=4)
+            changed = stamp_pairs(nb)
+            nbformat.write(nb, path)
+            print(f"{path.name}: {changed} pair(s) stamped")
         problems = report(path, execute="--no-execute" not in args)
         print(f"== {path.name}: {len(problems)} problem(s)")
         for problem in problems:

@@ -31,6 +31,24 @@ def test_every_markdown_cell_has_its_counterpart_in_the_other_language(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_no_pair_changed_in_one_language_only(path):
+    """Each Chinese cell stores the fingerprint of its pair as last reviewed: editing either text alone
+    fails here until the other language follows and the pair is stamped again."""
+    problems = i18n.drift_problems(nbformat.read(path, as_version=4))
+    assert not problems, "\n".join(problems)
+
+
+def test_a_change_to_one_language_is_caught():
+    nb = nbformat.read(NOTEBOOKS[1], as_version=4)
+    assert not i18n.drift_problems(nb)
+    english = next(c for c in nb.cells if i18n.cell_language(c) == "en")
+    english.source += " An added English sentence."
+    assert len(i18n.drift_problems(nb)) == 1
+    i18n.stamp_pairs(nb)
+    assert not i18n.drift_problems(nb)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_chinese_prose_uses_the_glossary_terms(path):
     problems = i18n.glossary_problems(nbformat.read(path, as_version=4), translation.glossary_terms())
     assert not problems, "\n".join(problems)
