@@ -261,9 +261,7 @@ def pairing_problems(nb: Mapping) -> list[str]:
     problems = []
 
     def name(i: int) -> str:
-        source = cells[i]["source"]
-        source = "".join(source) if isinstance(source, list) else source
-        return f"cell {i} ({source.strip()[:40]!r})"
+        return f"cell {i} ({_source(cells[i]).strip()[:40]!r})"
 
     for i, cell in enumerate(cells):
         if cell["cell_type"] != "markdown":
@@ -279,8 +277,7 @@ def pairing_problems(nb: Mapping) -> list[str]:
             prev = cells[i - 1] if i else None
             if prev is None or prev["cell_type"] != "markdown" or cell_language(prev) != "en":
                 problems.append(f"{name(i)}: Chinese cell without an English cell before it")
-            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-            if not is_chinese(source):
+            if not is_chinese(_source(cell)):
                 problems.append(f"{name(i)}: tagged lang-zh but written without Chinese characters")
     return problems
 
@@ -303,13 +300,7 @@ def pairs(nb: Mapping) -> list[tuple[str, str]]:
     >>> pairs({"cells": [md("Value", "lang-en"), md("价值", "lang-zh")]})
     [('Value', '价值')]
     """
-    cells = list(nb["cells"])
-    out = []
-    for first, second in zip(cells, cells[1:]):
-        if cell_language(first) == "en" and cell_language(second) == "zh":
-            texts = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in (first, second)]
-            out.append((texts[0], texts[1]))
-    return out
+    return [(_source(english), _source(chinese)) for english, chinese in _pair_cells(nb)]
 
 
 def pair_fingerprint(english: str, chinese: str) -> str:

@@ -14,7 +14,6 @@ prints, for one notebook:
 
 from __future__ import annotations
 
-import copy
 import re
 import sys
 import tempfile
@@ -23,15 +22,14 @@ from pathlib import Path
 import nbformat
 
 from crmlab.course import run
+from crmlab.course.editions import make_edition
 from crmlab.course.exercises import UNIT_PHRASES, exercises, precision_text, questions, states_precision
 from crmlab.course.i18n import (
     cell_language,
     drift_problems,
     glossary_problems,
     has_all_languages,
-    language_preprocessor,
     pairing_problems,
-    set_setup_language,
     stamp_pairs,
     tr,
 )
@@ -139,31 +137,6 @@ def exercise_text_problems(number: str) -> list[str]:
     return problems
 
 
-def chinese_edition(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The Chinese instructor edition of a notebook (a copy).
-
-    Parameters
-    ----------
-    nb
-        A course notebook.
-
-    Returns
-    -------
-    nbformat.NotebookNode
-        Its ``lang-zh`` cells and code, with ``setup(lang="zh")``.
-
-    Examples
-    --------
-    >>> md = nbformat.v4.new_markdown_cell
-    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("rng = setup()"),
-    ...     md("Value", metadata={"tags": ["lang-en"]}), md("价值", metadata={"tags": ["lang-zh"]})])
-    >>> [c.source for c in chinese_edition(nb).cells]
-    ['rng = setup(lang="zh")', '价值']
-    """
-    out, _ = language_preprocessor("zh").preprocess(copy.deepcopy(nb), {})
-    return set_setup_language(out, "zh")
-
-
 def execution_problems(path: Path) -> list[str]:
     """Execute the Chinese edition of ``path``; figure texts missing from the label table, and errors.
 
@@ -183,7 +156,7 @@ def execution_problems(path: Path) -> list[str]:
 
         execution_problems(Path("notebooks/05_crm_adoption_by_firm_size.ipynb"))   # [] when complete
     """
-    nb = chinese_edition(nbformat.read(path, as_version=4))
+    nb = make_edition(nbformat.read(path, as_version=4), "instructor", lang="zh")
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / path.name
         nbformat.write(nb, target)
@@ -254,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     0
     """
     args = sys.argv[1:] if argv is None else argv
-    paths = [Path(a) for a in args if not a.startswith("--")] or run.notebooks()
+    paths = [run.find_notebook(a) for a in args if not a.startswith("--")] or run.notebooks()
     status = 0
     for path in paths:
         if "--stamp" in args:
