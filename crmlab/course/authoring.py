@@ -158,7 +158,17 @@ def new_notebook(
 
     Examples
     --------
-    >>> new_notebook("07_pricing", "Pricing and customer value")  # doctest: +SKIP
+    What ``crmlab new 07_pricing --title "Pricing and customer value"`` runs (it writes into the course,
+    so it is not run here; ``tests/course/test_authoring.py`` does it in a copy)::
+
+        new_notebook("07_pricing", "Pricing and customer value")
+
+    A name that is not ``NN_topic`` is refused before anything is written:
+
+    >>> new_notebook("pricing", "Pricing")
+    Traceback (most recent call last):
+    ...
+    crmlab.errors.CrmlabError: notebook name 'pricing' must look like 07_pricing: two digits, an underscore, then lower-case words joined by underscores
     """
     match = NAME_PATTERN.match(name.removesuffix(".ipynb"))
     if not match:

@@ -181,7 +181,34 @@ def read_course_yaml(directory: Path = course.NOTEBOOK_DIR) -> dict:
             raise CrmlabError(f"{path}: notebooks entry {i} lacks {missing}; each entry needs notebook, minutes "
                               "and prerequisites")
     data.setdefault("schedules", [])
+    entries = [(f"notebooks entry {i}", e) for i, e in enumerate(data["notebooks"])]
+    for plan in data["schedules"] if isinstance(data["schedules"], list) else []:
+        if isinstance(plan, dict):
+            entries.append((f"schedule {plan.get('id', '?')!r}", plan))
+            entries += [(f"schedule {plan.get('id', '?')!r}, session {k}", session)
+                        for k, session in enumerate(plan.get("sessions") or [], start=1) if isinstance(session, dict)]
+    for where, entry in entries:
+        _check_translations(entry, where, path)
     return data
+
+
+def _check_translations(entry: dict, where: str, path: Path) -> None:
+    """A Chinese sibling (``title_zh``, ``prerequisites_zh`` …) must have its English key's shape: text for
+    text, a list of as many texts for a list."""
+    for key, value in entry.items():
+        if not (isinstance(key, str) and key.endswith("_zh")):
+            continue
+        english = entry.get(key[:-3])
+        if isinstance(english, list):
+            ok = (isinstance(value, list) and len(value) == len(english)
+                  and all(isinstance(v, (str, int, float)) for v in value))
+            shape = f"a list of {len(english)} texts, like {key[:-3]}"
+        else:
+            ok = isinstance(english, str) and isinstance(value, str) and bool(value.strip())
+            shape = f"a non-empty text beside a text {key[:-3]}"
+        if not ok:
+            raise CrmlabError(f"{path}: {where}: {key} = {value!r} must be {shape}; "
+                              f"translate {key[:-3]} = {english!r} item by item")
 
 
 def _localised(entry: dict, key: str, lang: Language) -> object:

@@ -4,6 +4,7 @@ course map and the exercise registry, and rendered on the site's index."""
 import shutil
 
 import pytest
+import yaml
 
 from crmlab import course
 from crmlab.course import site
@@ -103,3 +104,19 @@ def test_a_plan_in_order_and_the_earlier_list_layout(small_course):
         "- notebook: 00_start_here.ipynb\n  minutes: 30\n  prerequisites: [none]\n", encoding="utf-8")
     assert list(site.course_map(small_course)["notebook"]) == ["00_start_here.ipynb"]
     assert site.schedules(small_course).empty
+
+
+@pytest.mark.parametrize("key, where, value", [
+    ("prerequisites_zh", "notebook", "客户价值"),            # a text where a list is translated
+    ("prerequisites_zh", "notebook", ["01"]),                # one item short
+    ("name_zh", "session", ["第 1 周"]),                      # a list where a text is translated
+    ("title_zh", "schedule", "   "),                         # empty
+])
+def test_a_chinese_sibling_must_have_the_shape_of_its_english_key(tmp_path, key, where, value):
+    data = yaml.safe_load((course.NOTEBOOK_DIR / "course.yaml").read_text(encoding="utf-8"))
+    target = {"notebook": data["notebooks"][3], "schedule": data["schedules"][0],
+              "session": data["schedules"][0]["sessions"][0]}[where]
+    target[key] = value
+    (tmp_path / "course.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CrmlabError, match=rf"{key} = .* must be a"):
+        site.read_course_yaml(tmp_path)
