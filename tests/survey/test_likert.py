@@ -1,10 +1,7 @@
 """crmlab.survey.likert: Likert data (split from the survey tests by module)."""
 
-
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -12,14 +9,12 @@ import pandas as pd
 import pytest
 
 from crmlab import survey
-from crmlab.datasets import MOBI_BLOCKS, load_ecsi_mobi, load_servqual_survey, package_file
+from crmlab.datasets import MOBI_BLOCKS
 from crmlab.errors import (
-    ConvergenceError,
     CrmlabWarning,
     DataValidationError,
     EmptyDataError,
     MissingColumnError,
-    ParameterError,
     SpecificationError,
 )
 

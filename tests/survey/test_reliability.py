@@ -1,30 +1,14 @@
 """crmlab.survey.reliability: Reliability and validity (split from the survey tests by module)."""
 
-
 from __future__ import annotations
-
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from crmlab import survey
-from crmlab.datasets import MOBI_BLOCKS, load_ecsi_mobi, load_servqual_survey, package_file
-from crmlab.errors import (
-    ConvergenceError,
-    CrmlabWarning,
-    DataValidationError,
-    EmptyDataError,
-    MissingColumnError,
-    ParameterError,
-    SpecificationError,
-)
-
-ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "tests" / "data"
+from crmlab.datasets import MOBI_BLOCKS, load_ecsi_mobi, package_file
+from crmlab.errors import DataValidationError, MissingColumnError, ParameterError
 
 
 def _coef(result: survey.PLSResult, source: str, target: str) -> float:

@@ -1,6 +1,5 @@
 """crmlab.survey.servqual: SERVQUAL (split from the survey tests by module)."""
 
-
 from __future__ import annotations
 
 import subprocess
@@ -8,23 +7,13 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from crmlab import survey
-from crmlab.datasets import MOBI_BLOCKS, load_ecsi_mobi, load_servqual_survey, package_file
-from crmlab.errors import (
-    ConvergenceError,
-    CrmlabWarning,
-    DataValidationError,
-    EmptyDataError,
-    MissingColumnError,
-    ParameterError,
-    SpecificationError,
-)
+from crmlab.datasets import load_servqual_survey
+from crmlab.errors import DataValidationError, MissingColumnError, ParameterError, SpecificationError
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "tests" / "data"
 
 
 def test_servqual_gaps() -> None:
